@@ -1,0 +1,125 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+const ioModules = [
+  'node:*',
+  'pg',
+  'postgres',
+  'drizzle-orm',
+  'drizzle-orm/*',
+  '@electric-sql/*',
+  'redis',
+  'ioredis',
+  'uWebSockets.js',
+  'socket.io',
+  'socket.io-client',
+  'pino',
+  'pg-boss',
+];
+const outside = (...folders) => folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]);
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'client/dist/**',
+      'server/persistence/migrations/**',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // An un-awaited persist, publish or send is silent data loss in this product (style.md §9).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  // Import boundaries (style.md §9 rules 1-3): shared ← actors ← server, shared ← client.
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...outside('server', 'actors', 'client', 'test'), ...ioModules, 'xstate'],
+              message: 'shared/ holds contracts only: zod schemas, types and tables, no IO.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['actors/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...outside('server', 'client', 'test'), ...ioModules],
+              message: 'actors/ imports only xstate and shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...outside('server', 'actors', 'test'),
+                ...ioModules.filter((m) => m !== 'socket.io-client'),
+              ],
+              message: 'client/ imports only shared/ and browser packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...outside('client', 'test', 'bench')],
+              message: 'server/ never imports client/, test/ or bench/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+const secrets = {
+  JWT_SECRET: 'x'.repeat(40),
+  ENCRYPTION_KEYS: `a:${key(1)}`,
+  META_APP_SECRET: 'app-secret',
+  META_VERIFY_TOKEN: 'verify',
+};
+const noDevSecrets = () => {
+  throw new Error('dev secrets must not be touched');
+};
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded single node on port 3000 with the demo on', () => {
+    const config = loadConfig({ ...secrets }, { devSecrets: noDevSecrets });
+    expect(config.port).toBe(3000);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.redis).toBeNull();
+    expect(config.demo).toBe(true);
+    expect(config.http.rateLimitPerMinute).toBe(100);
+    expect(config.http.bodyLimitBytes).toBe(2 * 1024 * 1024);
+    expect(config.http.uploadLimitBytes).toBe(10 * 1024 * 1024);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('uses PostgreSQL and Redis when their URLs are set, and turns the demo off', () => {
+    const config = loadConfig(
+      { ...secrets, DATABASE_URL: 'postgres://db/parley', REDIS_URL: 'redis://cache:6379' },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.database).toMatchObject({ kind: 'postgres', url: 'postgres://db/parley' });
+    expect(config.redis).toMatchObject({ url: 'redis://cache:6379' });
+    expect(config.demo).toBe(false);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig(
+      { ...secrets, DATABASE_URL: '', PORT: ' ' },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.database.kind).toBe('pglite');
+    expect(config.port).toBe(3000);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        JWT_SECRET: 'short',
+        RATE_LIMIT_PER_MINUTE: '0',
+      }),
+    );
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/JWT_SECRET/);
+    expect(problems.join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE/);
+    expect(problems).toHaveLength(4);
+  });
+
+  it('demands every secret in production and refuses the demo there', () => {
+    const problems = problemsOf(() => loadConfig({ NODE_ENV: 'production', DEMO: '1' }));
+    for (const name of [
+      'JWT_SECRET',
+      'ENCRYPTION_KEYS',
+      'META_APP_SECRET',
+      'META_VERIFY_TOKEN',
+      'DEMO',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        name,
+      ).toBe(true);
+    }
+    const ok = loadConfig({ NODE_ENV: 'production', ...secrets });
+    expect(ok.mode).toBe('production');
+    expect(ok.demo).toBe(false);
+  });
+
+  it('generates development secrets once, persists them 0600 and reuses them', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-config-'));
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.secrets.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.secrets).toEqual(first.secrets);
+    const file = join(dataDir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).JWT_SECRET).toBe(first.secrets.jwtSecret);
+  });
+
+  it('parses the encryption key ring: first encrypts, all decrypt', () => {
+    const config = loadConfig(
+      { ...secrets, ENCRYPTION_KEYS: `new:${key(2)}, old:${key(3)}` },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.secrets.encryptionKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(config.secrets.encryptionKeys[0]?.key).toEqual(Buffer.alloc(32, 2));
+
+    const problems = problemsOf(() =>
+      loadConfig({ ...secrets, ENCRYPTION_KEYS: `a:${key(1)},a:${key(2)},b:c2hvcnQ=` }),
+    );
+    expect(problems).toHaveLength(2);
+  });
+
+  it('validates trusted proxies as addresses or CIDR ranges', () => {
+    const config = loadConfig(
+      { ...secrets, TRUSTED_PROXIES: '10.0.0.0/8, ::1,172.18.0.2' },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.http.trustedProxies).toEqual(['10.0.0.0/8', '::1', '172.18.0.2']);
+    expect(problemsOf(() => loadConfig({ ...secrets, TRUSTED_PROXIES: 'nginx' }))).toHaveLength(1);
+  });
+});

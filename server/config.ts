@@ -1,0 +1,261 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
+
+/**
+ * The one reader of `process.env` (style.md rule 5). Everything is parsed once at start-up;
+ * every problem is listed together, so a broken deployment is fixed in one round.
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+const flag = z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.string().optional()),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  PORT: int(3000, 0, 65535),
+  PUBLIC_URL: optionalUrl,
+  NODE_ID: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
+  /** Where the embedded database lives; `memory://` keeps it in memory (tests). */
+  PGLITE_DATA_DIR: optionalString,
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  /** Key prefix for everything Parley writes to Redis; tests use one per run. */
+  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('parley:')),
+  JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  ENCRYPTION_KEYS: optionalString,
+  META_APP_SECRET: optionalString,
+  META_VERIFY_TOKEN: optionalString,
+  META_GRAPH_URL: z.preprocess(emptyAsUndefined, z.url().default('https://graph.facebook.com')),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GROQ_API_KEY: optionalString,
+  GROQ_BASE_URL: optionalUrl,
+  STRIPE_API_URL: optionalUrl,
+  PAYSTACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.paystack.co')),
+  FLUTTERWAVE_API_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url().default('https://api.flutterwave.com'),
+  ),
+  TRUSTED_PROXIES: optionalString,
+  RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
+  BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  UPLOAD_LIMIT_BYTES: int(10 * 1024 * 1024, 1024, 500 * 1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
+  DEMO: flag,
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Config {
+  mode: 'development' | 'production';
+  nodeId: string;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  dataDir: string;
+  database:
+    { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  redis: { url: string; prefix: string } | null;
+  secrets: {
+    jwtSecret: string;
+    /** The first key encrypts; every key decrypts (rotation). */
+    encryptionKeys: EncryptionKey[];
+    metaAppSecret: string;
+    metaVerifyToken: string;
+  };
+  meta: { graphUrl: string };
+  ai: {
+    openai: { apiKey: string | undefined; baseUrl: string | undefined };
+    anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+    groq: { apiKey: string | undefined; baseUrl: string | undefined };
+  };
+  payments: { stripeApiUrl: string | undefined; paystackApiUrl: string; flutterwaveApiUrl: string };
+  http: {
+    trustedProxies: string[];
+    rateLimitPerMinute: number;
+    bodyLimitBytes: number;
+    uploadLimitBytes: number;
+  };
+  shutdownTimeoutMs: number;
+  demo: boolean;
+}
+
+/** Secrets a production deployment must set; development generates and keeps them locally. */
+type RequiredSecret = 'JWT_SECRET' | 'ENCRYPTION_KEYS' | 'META_APP_SECRET' | 'META_VERIFY_TOKEN';
+
+export interface LoadConfigOptions {
+  /** Development only: where generated secrets are read from and written to. Tests inject. */
+  devSecrets?: (dataDir: string) => DevSecrets;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const mode = e.NODE_ENV === 'production' ? 'production' : 'development';
+  const problems: string[] = [];
+  const dataDir = resolve(e.DATA_DIR);
+
+  let generated: DevSecrets | undefined;
+  const secret = (name: RequiredSecret): string => {
+    const value = e[name];
+    if (value) return value;
+    if (mode === 'production') {
+      problems.push(`${name}: required when NODE_ENV=production`);
+      return '';
+    }
+    generated ??= (options.devSecrets ?? loadOrCreateDevSecrets)(dataDir);
+    return generated[name];
+  };
+
+  const jwtSecret = secret('JWT_SECRET');
+  const encryptionKeys = parseEncryptionKeys(secret('ENCRYPTION_KEYS'), problems);
+  const metaAppSecret = secret('META_APP_SECRET');
+  const metaVerifyToken = secret('META_VERIFY_TOKEN');
+  const trustedProxies = parseTrustedProxies(e.TRUSTED_PROXIES, problems);
+
+  if (e.DEMO === '1' || e.DEMO === 'true') {
+    if (mode === 'production') problems.push('DEMO: the demo business is never on in production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const embedded = !e.DATABASE_URL && !e.REDIS_URL;
+  const demoDefault = mode === 'development' && embedded;
+  const demo = e.DEMO === undefined ? demoDefault : e.DEMO === '1' || e.DEMO === 'true';
+
+  const config: Config = {
+    mode,
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : {
+          kind: 'pglite',
+          dataDir: e.PGLITE_DATA_DIR?.startsWith('memory://')
+            ? e.PGLITE_DATA_DIR
+            : resolve(e.PGLITE_DATA_DIR ?? resolve(dataDir, 'pglite')),
+        },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    secrets: { jwtSecret, encryptionKeys, metaAppSecret, metaVerifyToken },
+    meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, '') },
+    ai: {
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      groq: { apiKey: e.GROQ_API_KEY, baseUrl: e.GROQ_BASE_URL },
+    },
+    payments: {
+      stripeApiUrl: e.STRIPE_API_URL,
+      paystackApiUrl: e.PAYSTACK_API_URL.replace(/\/+$/, ''),
+      flutterwaveApiUrl: e.FLUTTERWAVE_API_URL.replace(/\/+$/, ''),
+    },
+    http: {
+      trustedProxies,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    demo,
+  };
+  return deepFreeze(config);
+}
+
+/** `id:base64-of-32-bytes`, comma-separated; the first one encrypts. */
+export function parseEncryptionKeys(raw: string, problems: string[]): EncryptionKey[] {
+  const keys: EncryptionKey[] = [];
+  const seen = new Set<string>();
+  for (const [index, part] of raw.split(',').entries()) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const key = Buffer.from(colon > 0 ? entry.slice(colon + 1) : '', 'base64');
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      problems.push(
+        `ENCRYPTION_KEYS: entry ${index + 1} must be id:base64 of exactly 32 bytes (id: letters, digits, _ or -)`,
+      );
+      continue;
+    }
+    if (seen.has(id)) problems.push(`ENCRYPTION_KEYS: key id "${id}" appears twice`);
+    seen.add(id);
+    keys.push({ id, key });
+  }
+  if (keys.length === 0 && raw.trim() !== '') return keys;
+  if (keys.length === 0) problems.push('ENCRYPTION_KEYS: at least one key is required');
+  return keys;
+}
+
+/** Comma-separated IP addresses or CIDR ranges (IPv4 or IPv6). */
+export function parseTrustedProxies(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return [];
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const ok =
+      (z.ipv4().safeParse(address).success || z.ipv6().safeParse(address).success) &&
+      (prefix === undefined || /^\d{1,3}$/.test(prefix));
+    if (!ok) problems.push(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Fabric } from '../ports';
+import { createMemoryRateLimiter } from './rate-limiter.memory';
+import { createRedisRateLimiter } from './rate-limiter.redis';
+import type { Redis } from './redis';
+
+/** The embedded default: one node, everything in this process. */
+export function createMemoryFabric(): Fabric {
+  return {
+    kind: 'memory',
+    rateLimiter: (options) => createMemoryRateLimiter(options),
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
+
+export function createRedisFabric(redis: Redis, prefix: string, log: Logger): Fabric {
+  return {
+    kind: 'redis',
+    rateLimiter: (options) => createRedisRateLimiter(redis, prefix, options, log),
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      if (redis.isOpen) await redis.close();
+    },
+  };
+}

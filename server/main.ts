@@ -1,0 +1,117 @@
+import { pathToFileURL } from 'node:url';
+import { createApp, type App, type AppDeps } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createMemoryFabric, createRedisFabric } from './fabric/fabric';
+import { connectRedis } from './fabric/redis';
+import { createLogger, type Logger } from './logger';
+import { openDatabase } from './persistence/db';
+import type { Fabric } from './ports';
+
+/**
+ * The composition root (style.md rule 6): the only place that opens real adapters. Tests start
+ * in-process nodes through `startNode`; multi-node tests run this file as a process.
+ */
+
+export interface RunningNode {
+  readonly config: Config;
+  readonly app: App;
+  readonly port: number;
+  readonly url: string;
+  shutdown(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  extraRoutes?: AppDeps['extraRoutes'];
+}
+
+export async function startNode(config: Config, options: StartOptions = {}): Promise<RunningNode> {
+  const log = options.log ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  const database = await openDatabase(config.database, `parley-${config.nodeId}`);
+  let fabric: Fabric | undefined;
+  try {
+    await database.migrate();
+    fabric = config.redis
+      ? createRedisFabric(
+          await connectRedis(config.redis.url, log, `parley-${config.nodeId}`),
+          config.redis.prefix,
+          log,
+        )
+      : createMemoryFabric();
+    const app = createApp({ config, log, database, fabric, extraRoutes: options.extraRoutes });
+    const port = await app.http.listen(config.host, config.port);
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${host}:${port}`;
+    log.info(
+      {
+        event: 'node.started',
+        url,
+        database: database.kind,
+        fabric: fabric.kind,
+        demo: config.demo,
+      },
+      'parley node started',
+    );
+    return { config, app, port, url, shutdown: () => app.shutdown() };
+  } catch (err) {
+    await Promise.allSettled([fabric?.close(), database.close()]);
+    throw err;
+  }
+}
+
+async function runFromCommandLine(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  process.on('uncaughtException', (err) => {
+    log.fatal({ event: 'process.uncaught', err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    log.fatal({ event: 'process.unhandled_rejection', err }, 'unhandled rejection');
+    process.exit(1);
+  });
+
+  const node = await startNode(config, { log });
+  process.stdout.write(`\n  Parley is running at ${node.url}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'node.stopping', signal }, 'shutting down');
+    const hardStop = setTimeout(() => {
+      log.error({ event: 'node.stop_timeout' }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    hardStop.unref();
+    node.shutdown().then(
+      () => {
+        log.info({ event: 'node.stopped' }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ event: 'node.stop_failed', err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+  runFromCommandLine().catch((err: unknown) => {
+    process.stderr.write(
+      `Parley failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,357 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import {
+  CHANNELS,
+  CONVERSATION_STATES,
+  EVENT_SOURCES,
+  MESSAGE_AUTHORS,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_STATUSES,
+  ORDER_STATUSES,
+  PAYMENT_PROVIDERS,
+  PAYMENT_STATUSES,
+  ROLES,
+} from '../../shared/domain';
+
+// Every tenant-owned table carries business_id, and every lookup index starts with it, so that
+// "another business's row" is never reachable through an index that forgot the tenant.
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const id = () => uuid('id').primaryKey().defaultRandom();
+const businessRef = () =>
+  uuid('business_id')
+    .notNull()
+    .references(() => businesses.id, { onDelete: 'cascade' });
+/** Money is integer minor units; bigint so a large invoice never overflows int4. */
+const minor = (name: string) => bigint(name, { mode: 'number' }).notNull();
+
+export const businesses = pgTable('businesses', {
+  id: id(),
+  name: text('name').notNull(),
+  /** ISO 4217 code used when a product or order does not name one. */
+  defaultCurrency: text('default_currency').notNull().default('USD'),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** Marks the seeded demo business so it is created once and never in production. */
+  isDemo: boolean('is_demo').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Stored lower-cased; the unique index is the login identity. */
+    email: text('email').notNull(),
+    name: text('name').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    /** TOTP secret, encrypted with the ENCRYPTION_KEYS ring (`keyId:iv:tag:ciphertext`). */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    businessId: businessRef(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.businessId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+  ],
+);
+
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: id(),
+    businessId: businessRef(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    /** Page ID, Instagram account ID or WhatsApp phone_number_id: how webhooks find the tenant. */
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    accessTokenEnc: text('access_token_enc').notNull(),
+    /** Last four characters of the token, for the masked view without decrypting. */
+    accessTokenHint: text('access_token_hint').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Global, not per business: one channel account routes to exactly one tenant.
+    uniqueIndex('integrations_channel_external_key').on(t.channel, t.externalId),
+    index('integrations_business_idx').on(t.businessId),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    businessId: businessRef(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    /** PSID, IGSID or wa_id: a person is identified per channel, as Meta scopes these IDs. */
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
+    consentGranted: boolean('consent_granted').notNull().default(true),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('contacts_business_channel_external_key').on(t.businessId, t.channel, t.externalId),
+  ],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    businessId: businessRef(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    integrationId: uuid('integration_id').references(() => integrations.id, {
+      onDelete: 'set null',
+    }),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    /** Virtual shard (hash of the id); fixed at creation so leases can find their rows. */
+    shard: integer('shard').notNull(),
+    /** Top-level machine state, denormalised from the snapshot for list filters. */
+    state: text('state', { enum: CONVERSATION_STATES }).notNull().default('bot'),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** XState persisted snapshot; null until the first event is applied. */
+    snapshot: jsonb('snapshot'),
+    machineVersion: text('machine_version').notNull().default('1'),
+    /** Optimistic concurrency: a transition commits only if this still matches what it read. */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+    lastMessagePreview: text('last_message_preview'),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    unread: integer('unread').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('conversations_business_state_updated_idx').on(
+      t.businessId,
+      t.state,
+      t.updatedAt.desc(),
+      t.id,
+    ),
+    index('conversations_business_updated_idx').on(t.businessId, t.updatedAt.desc(), t.id),
+    index('conversations_contact_idx').on(t.contactId),
+    index('conversations_shard_idx').on(t.shard),
+  ],
+);
+
+/**
+ * Transactional inbox: every external event lands here, committed, before the provider gets its
+ * 200. The unique key makes a redelivery a no-op; processed_at marks it applied.
+ */
+export const inbox = pgTable(
+  'inbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    businessId: businessRef(),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'cascade',
+    }),
+    shard: integer('shard').notNull(),
+    source: text('source', { enum: EVENT_SOURCES }).notNull(),
+    sourceEventId: text('source_event_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    deadLetter: boolean('dead_letter').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('inbox_source_event_key').on(t.source, t.sourceEventId),
+    index('inbox_pending_idx')
+      .on(t.shard, t.conversationId, t.id)
+      .where(sql`${t.processedAt} is null and not ${t.deadLetter}`),
+  ],
+);
+
+/** Append-only history of applied events; (conversation, version) is the order of application. */
+export const eventLog = pgTable(
+  'event_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    businessId: businessRef(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    inboxId: bigint('inbox_id', { mode: 'number' }),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('event_log_conversation_version_key').on(t.conversationId, t.version),
+    index('event_log_business_id_idx').on(t.businessId, t.id),
+  ],
+);
+
+export type Attachment = {
+  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'location' | 'other';
+  url?: string;
+  mediaId?: string;
+  mimeType?: string;
+  name?: string;
+};
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    businessId: businessRef(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    author: text('author', { enum: MESSAGE_AUTHORS }).notNull(),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    text: text('text').notNull().default(''),
+    attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
+    /** mid / wamid from Meta: receipts and statuses find their message by it. */
+    providerMessageId: text('provider_message_id'),
+    errorCode: text('error_code'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
+    uniqueIndex('messages_business_provider_key').on(t.businessId, t.providerMessageId),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: id(),
+    businessId: businessRef(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    priceMinor: minor('price_minor'),
+    currency: text('currency').notNull(),
+    /** null = not tracked (unlimited). */
+    stock: integer('stock'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('products_business_sku_key').on(t.businessId, t.sku)],
+);
+
+export type OrderItem = {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: number;
+};
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: id(),
+    businessId: businessRef(),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'set null',
+    }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ORDER_STATUSES }).notNull().default('pending'),
+    /** Line items priced from the catalog at creation time. */
+    items: jsonb('items').$type<OrderItem[]>().notNull(),
+    totalMinor: minor('total_minor'),
+    currency: text('currency').notNull(),
+    /** Derived from the triggering event, so a replayed checkout reuses the order. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** Who closed the sale, for bot-vs-human revenue. */
+    attributedTo: text('attributed_to', { enum: ['bot', 'agent'] })
+      .notNull()
+      .default('bot'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('orders_business_idempotency_key').on(t.businessId, t.idempotencyKey),
+    index('orders_business_created_idx').on(t.businessId, t.createdAt.desc()),
+    index('orders_conversation_idx').on(t.conversationId),
+  ],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: id(),
+    businessId: businessRef(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: PAYMENT_PROVIDERS }).notNull(),
+    /** The provider's reference (Checkout Session id, Paystack reference, Flutterwave tx_ref). */
+    reference: text('reference').notNull(),
+    status: text('status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
+    amountMinor: minor('amount_minor'),
+    currency: text('currency').notNull(),
+    checkoutUrl: text('checkout_url'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('payments_provider_reference_key').on(t.provider, t.reference),
+    index('payments_order_idx').on(t.orderId),
+    index('payments_business_created_idx').on(t.businessId, t.createdAt.desc()),
+  ],
+);
+
+/** Security-relevant actions (logins, role changes, token reuse, exports, deletions). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Null for events that precede a tenant (a failed login for an unknown email). */
+    businessId: uuid('business_id').references(() => businesses.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    ip: text('ip'),
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_business_created_idx').on(t.businessId, t.createdAt.desc())],
+);

@@ -1,0 +1,39 @@
+/**
+ * The small interfaces the rest of the server depends on (style.md rule 7). Each has an
+ * in-process implementation (the embedded default) and a Redis one (several nodes); both pass
+ * the same contract suite in test/contracts/.
+ */
+
+export interface RateLimitOptions {
+  /** Namespace of the keys, e.g. `ip` or `login-account`. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Hits left in the window after this one. */
+  remaining: number;
+  /** When `allowed` is false: how long until one more hit would be allowed. */
+  retryAfterMs: number;
+}
+
+/**
+ * A sliding-window log: a hit is allowed when fewer than `limit` allowed hits happened in the
+ * last `windowMs`. Refused hits are not recorded, so a client that backs off is let back in.
+ */
+export interface RateLimiter {
+  hit(key: string): Promise<RateLimitResult>;
+  /** Forget a key (e.g. failed logins after a successful one). */
+  reset(key: string): Promise<void>;
+}
+
+/** What ties nodes together: in-process on one node, Redis across several. */
+export interface Fabric {
+  readonly kind: 'memory' | 'redis';
+  rateLimiter(options: RateLimitOptions): RateLimiter;
+  /** Throws when the fabric cannot be reached (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
