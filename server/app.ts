@@ -6,12 +6,14 @@ import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
+import type { Runtime } from './runtime/runtime';
 
 export interface AppDeps {
   config: Config;
   log: Logger;
   database: Database;
   fabric: Fabric;
+  runtime: Runtime;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
 }
@@ -19,13 +21,15 @@ export interface AppDeps {
 export interface App {
   readonly http: HttpApp;
   readonly metrics: Metrics;
+  readonly runtime: Runtime;
+  readonly database: Database;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
   shutdown(): Promise<void>;
 }
 
 /** Wires the product from already-opened adapters; `main.ts` opens them. */
 export function createApp(deps: AppDeps): App {
-  const { config, log, database, fabric } = deps;
+  const { config, log, database, fabric, runtime } = deps;
   const metrics = createMetrics({ nodeId: config.nodeId });
   let draining = false;
 
@@ -69,6 +73,8 @@ export function createApp(deps: AppDeps): App {
   return {
     http,
     metrics,
+    runtime,
+    database,
     shutdown: () => (shuttingDown ??= shutdown()),
   };
 }

@@ -77,6 +77,12 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(10 * 1024 * 1024, 1024, 500 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
+  /** Shard lease lifetime; failover after a crash takes about this plus one tick. */
+  LEASE_TTL_MS: int(3000, 500, 60_000),
+  LEASE_TICK_MS: int(500, 50, 10_000),
+  /** Defaults for new conversations: payment link lifetime and handoff queue patience. */
+  CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
+  HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   DEMO: flag,
 });
 
@@ -119,6 +125,12 @@ export interface Config {
     uploadLimitBytes: number;
   };
   shutdownTimeoutMs: number;
+  runtime: {
+    leaseTtlMs: number;
+    leaseTickMs: number;
+    checkoutTtlMs: number;
+    handoffWaitMs: number;
+  };
   demo: boolean;
 }
 
@@ -205,6 +217,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    runtime: {
+      leaseTtlMs: e.LEASE_TTL_MS,
+      leaseTickMs: Math.min(e.LEASE_TICK_MS, Math.floor(e.LEASE_TTL_MS / 3)),
+      checkoutTtlMs: e.CHECKOUT_TTL_MS,
+      handoffWaitMs: e.HANDOFF_WAIT_MS,
+    },
     demo,
   };
   return deepFreeze(config);

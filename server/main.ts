@@ -6,6 +6,7 @@ import { connectRedis } from './fabric/redis';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/db';
 import type { Fabric } from './ports';
+import { createRuntime, type Runtime } from './runtime/runtime';
 
 /**
  * The composition root (style.md rule 6): the only place that opens real adapters. Tests start
@@ -23,12 +24,15 @@ export interface RunningNode {
 export interface StartOptions {
   log?: Logger;
   extraRoutes?: AppDeps['extraRoutes'];
+  /** Registers effect handlers and the outbound sender before the runtime starts. */
+  configureRuntime?: (runtime: Runtime) => void;
 }
 
 export async function startNode(config: Config, options: StartOptions = {}): Promise<RunningNode> {
   const log = options.log ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const database = await openDatabase(config.database, `parley-${config.nodeId}`);
   let fabric: Fabric | undefined;
+  let runtime: Runtime | undefined;
   try {
     await database.migrate();
     fabric = config.redis
@@ -38,7 +42,27 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
           log,
         )
       : createMemoryFabric();
-    const app = createApp({ config, log, database, fabric, extraRoutes: options.extraRoutes });
+    runtime = createRuntime({
+      database,
+      fabric,
+      log,
+      nodeId: config.nodeId,
+      databaseUrl: config.database.kind === 'postgres' ? config.database.url : null,
+      leaseTtlMs: config.runtime.leaseTtlMs,
+      leaseTickMs: config.runtime.leaseTickMs,
+      checkoutTtlMs: config.runtime.checkoutTtlMs,
+      handoffWaitMs: config.runtime.handoffWaitMs,
+    });
+    options.configureRuntime?.(runtime);
+    await runtime.start();
+    const app = createApp({
+      config,
+      log,
+      database,
+      fabric,
+      runtime,
+      extraRoutes: options.extraRoutes,
+    });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
@@ -54,6 +78,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     );
     return { config, app, port, url, shutdown: () => app.shutdown() };
   } catch (err) {
+    await runtime?.stop().catch(() => {});
     await Promise.allSettled([fabric?.close(), database.close()]);
     throw err;
   }

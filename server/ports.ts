@@ -29,10 +29,27 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
 }
 
+/**
+ * Wake-up hints for shard owners: "conversation X of shard S has new inbox rows". Only a hint:
+ * the inbox in PostgreSQL is the record, and owners sweep it, so a lost hint costs latency.
+ */
+export interface HintBus {
+  publish(shard: number, conversationId: string): Promise<void>;
+  /**
+   * Delivers hints for the shards `shards()` returns at each read (ownership changes over
+   * time). Resolves once the subscription is live.
+   */
+  subscribe(
+    shards: () => readonly number[],
+    onHint: (shard: number, conversationId: string) => void,
+  ): Promise<{ close(): Promise<void> }>;
+}
+
 /** What ties nodes together: in-process on one node, Redis across several. */
 export interface Fabric {
   readonly kind: 'memory' | 'redis';
   rateLimiter(options: RateLimitOptions): RateLimiter;
+  readonly hints: HintBus;
   /** Throws when the fabric cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

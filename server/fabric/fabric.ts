@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Fabric } from '../ports';
+import { createMemoryHintBus } from './hints.memory';
+import { createRedisHintBus } from './hints.redis';
 import { createMemoryRateLimiter } from './rate-limiter.memory';
 import { createRedisRateLimiter } from './rate-limiter.redis';
 import type { Redis } from './redis';
@@ -9,6 +11,7 @@ export function createMemoryFabric(): Fabric {
   return {
     kind: 'memory',
     rateLimiter: (options) => createMemoryRateLimiter(options),
+    hints: createMemoryHintBus(),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -18,6 +21,7 @@ export function createRedisFabric(redis: Redis, prefix: string, log: Logger): Fa
   return {
     kind: 'redis',
     rateLimiter: (options) => createRedisRateLimiter(redis, prefix, options, log),
+    hints: createRedisHintBus(redis, prefix, log),
     async ping() {
       await redis.ping();
     },

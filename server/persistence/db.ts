@@ -7,14 +7,27 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { migratePgliteDatabase, migratePostgresDatabase } from './migrate';
 import * as schema from './schema';
+import { pgliteExecutor, postgresExecutor, type BossDb, type SqlExecutor } from './sql';
 
 export type Schema = typeof schema;
 /** The one query type the rest of the server sees, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** One transaction, seen through both APIs: drizzle for queries, raw SQL for hot paths. */
+export interface Tx {
+  readonly db: Db;
+  readonly sql: SqlExecutor;
+  /** For pg-boss `send(…, { db })`, so a job commits or rolls back with the transaction. */
+  readonly boss: BossDb;
+}
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
+  readonly sql: SqlExecutor;
+  /** pg-boss's own executor on PGlite (on PostgreSQL it opens its own pool). */
+  readonly boss: BossDb;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the committed migrations; safe to call from several nodes at once. */
   migrate(): Promise<void>;
   /** Throws if the database does not answer within the timeout. */
@@ -32,6 +45,18 @@ export function openDatabase(
   return config.kind === 'pglite'
     ? openPglite(config.dataDir)
     : openPostgres({ url: config.url, maxConnections: config.poolSize, applicationName });
+}
+
+/** Building a drizzle instance walks the schema; hot paths that only use raw SQL skip it. */
+function lazyTx(makeDb: () => Db, exec: SqlExecutor & BossDb): Tx {
+  let db: Db | undefined;
+  return {
+    get db() {
+      return (db ??= makeDb());
+    },
+    sql: exec,
+    boss: exec,
+  };
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -55,9 +80,19 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;
+  const exec = pgliteExecutor(client);
   return {
     kind: 'pglite',
     db,
+    sql: exec,
+    boss: exec,
+    transaction: (work) =>
+      client.transaction((t) => {
+        const txExec = pgliteExecutor(t);
+        return work(
+          lazyTx(() => drizzlePglite(t as unknown as PGlite, { schema }) as unknown as Db, txExec),
+        );
+      }),
     migrate: () => migratePgliteDatabase(client),
     async ping(timeoutMs = 1000) {
       if (closed) throw new Error('database closed');
@@ -86,9 +121,22 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   await db.execute(sql`select 1`);
+  const exec = postgresExecutor(client);
   return {
     kind: 'postgres',
     db,
+    sql: exec,
+    boss: exec,
+    transaction: (work) =>
+      client.begin((t) => {
+        const txExec = postgresExecutor(t);
+        return work(
+          lazyTx(
+            () => drizzlePostgres(t as unknown as postgres.Sql, { schema }) as unknown as Db,
+            txExec,
+          ),
+        );
+      }) as Promise<never>,
     migrate: () => migratePostgresDatabase(options.url),
     async ping(timeoutMs = 1000) {
       await withTimeout(client`select 1`, timeoutMs, 'database ping');

@@ -149,6 +149,10 @@ export const conversations = pgTable(
     machineVersion: text('machine_version').notNull().default('1'),
     /** Optimistic concurrency: a transition commits only if this still matches what it read. */
     version: bigint('version', { mode: 'number' }).notNull().default(0),
+    /** Timers armed by the machine: timer id → version that armed it (stale firings are ignored). */
+    armedTimers: jsonb('armed_timers').$type<Record<string, number>>().notNull().default({}),
+    /** Set when an event of this conversation was dead-lettered; an operator should look. */
+    needsAttention: boolean('needs_attention').notNull().default(false),
     lastMessagePreview: text('last_message_preview'),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     unread: integer('unread').notNull().default(0),
@@ -163,7 +167,8 @@ export const conversations = pgTable(
       t.id,
     ),
     index('conversations_business_updated_idx').on(t.businessId, t.updatedAt.desc(), t.id),
-    index('conversations_contact_idx').on(t.contactId),
+    // One conversation per contact: it is reopened, not duplicated, when the customer returns.
+    uniqueIndex('conversations_contact_key').on(t.contactId),
     index('conversations_shard_idx').on(t.shard),
   ],
 );
@@ -190,6 +195,8 @@ export const inbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     deadLetter: boolean('dead_letter').notNull().default(false),
+    /** For commands: whether the machine accepted the event (`{accepted, version}`). */
+    outcome: jsonb('outcome').$type<{ accepted: boolean; version: number }>(),
   },
   (t) => [
     uniqueIndex('inbox_source_event_key').on(t.source, t.sourceEventId),
@@ -234,6 +241,8 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
+    /** Commit-independent total order of messages (created_at ties within a transaction). */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     businessId: businessRef(),
     conversationId: uuid('conversation_id')
       .notNull()
@@ -250,7 +259,7 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_conversation_seq_idx').on(t.conversationId, t.seq),
     uniqueIndex('messages_business_provider_key').on(t.businessId, t.providerMessageId),
   ],
 );
@@ -354,4 +363,47 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_business_created_idx').on(t.businessId, t.createdAt.desc())],
+);
+
+/**
+ * Shard leases (architecture.md §2.1). `epoch` is the fencing token: every transition
+ * transaction reads it `for share` and aborts if it is not the epoch its node was granted.
+ * Expiry is compared with the database clock, so node clock skew does not matter.
+ */
+export const shardLeases = pgTable('shard_leases', {
+  shard: integer('shard').primaryKey(),
+  owner: text('owner'),
+  epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+  leaseUntil: timestamp('lease_until', { withTimezone: true })
+    .notNull()
+    .default(sql`'epoch'`),
+});
+
+/** Live nodes: a node is alive while it keeps `last_seen` fresh; leases are split among them. */
+export const clusterNodes = pgTable('cluster_nodes', {
+  nodeId: text('node_id').primaryKey(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeen: timestamp('last_seen', { withTimezone: true }).notNull().defaultNow(),
+  /** Set during graceful shutdown: peers take its shards without waiting for expiry. */
+  leaving: boolean('leaving').notNull().default(false),
+});
+
+/** Durable timers for the machine's `after` transitions; fired by the owning shard's node. */
+export const timers = pgTable(
+  'timers',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    timerId: text('timer_id').notNull(),
+    businessId: businessRef(),
+    shard: integer('shard').notNull(),
+    fireAt: timestamp('fire_at', { withTimezone: true }).notNull(),
+    event: jsonb('event').notNull(),
+    armedVersion: bigint('armed_version', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.timerId] }),
+    index('timers_due_idx').on(t.shard, t.fireAt),
+  ],
 );

@@ -1,0 +1,444 @@
+import type PgBoss from 'pg-boss';
+import {
+  startConversation,
+  stepConversation,
+  type PersistedConversation,
+  type StepResult,
+} from '../../actors';
+import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
+import type { Channel, ConversationState } from '../../shared/domain';
+import type { Database, Tx } from '../persistence/db';
+import { EFFECT_QUEUES, OUTBOUND_QUEUE } from './effects';
+import { uuidFromName } from './ids';
+import { renderTemplate } from './templates';
+
+/** A conversation as the host keeps it between events (the LRU cache holds these). */
+export interface LoadedConversation {
+  id: string;
+  businessId: string;
+  channel: Channel;
+  shard: number;
+  contactId: string;
+  snapshot: PersistedConversation;
+  version: number;
+  armedTimers: Record<string, number>;
+}
+
+export interface InboxRow {
+  id: number;
+  source: string;
+  sourceEventId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export interface AppliedEvent {
+  inboxId: number;
+  type: string;
+  version: number;
+  /** False when the machine ignored it (a refused agent command is a conflict). */
+  accepted: boolean;
+}
+
+export interface CreatedMessage {
+  id: string;
+  direction: 'in' | 'out';
+  author: 'customer' | 'bot' | 'agent' | 'system';
+  text: string;
+  status: string;
+}
+
+export interface Committed {
+  businessId: string;
+  conversationId: string;
+  state: ConversationState;
+  path: string;
+  assigneeId: string | null;
+  version: number;
+  previousVersion: number;
+  events: AppliedEvent[];
+  messages: CreatedMessage[];
+}
+
+export class FencedError extends Error {
+  constructor(readonly shard: number) {
+    super(`shard ${shard} is no longer ours`);
+    this.name = 'FencedError';
+  }
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} changed underneath us`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+const COMMANDS = new Set<string>(AGENT_COMMANDS);
+const DEFAULT_EFFECT_RETRY = { retryLimit: 5, retryDelay: 2, retryBackoff: true } as const;
+
+export interface ConversationDefaults {
+  checkoutTtlMs: number;
+  handoffWaitMs: number;
+}
+
+export async function loadConversation(
+  database: Database,
+  id: string,
+  defaults: ConversationDefaults,
+): Promise<LoadedConversation | null> {
+  const rows = await database.sql.query<{
+    id: string;
+    business_id: string;
+    channel: Channel;
+    shard: number;
+    contact_id: string;
+    snapshot: PersistedConversation | null;
+    version: number;
+    armed_timers: Record<string, number>;
+  }>(
+    `select id, business_id, channel, shard, contact_id, snapshot, version::int as version, armed_timers
+       from conversations where id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    businessId: row.business_id,
+    channel: row.channel,
+    shard: row.shard,
+    contactId: row.contact_id,
+    snapshot:
+      row.snapshot ??
+      startConversation({
+        conversationId: row.id,
+        businessId: row.business_id,
+        channel: row.channel,
+        ...defaults,
+      }).snapshot,
+    version: row.version,
+    armedTimers: row.armed_timers ?? {},
+  };
+}
+
+export async function loadPending(
+  database: Database,
+  conversationId: string,
+  limit: number,
+): Promise<InboxRow[]> {
+  const rows = await database.sql.query<{
+    id: number;
+    source: string;
+    source_event_id: string;
+    type: string;
+    payload: Record<string, unknown>;
+    received_ms: number;
+  }>(
+    `select id::float8 as id, source, source_event_id, type, payload,
+            (extract(epoch from received_at) * 1000)::float8 as received_ms
+       from inbox
+      where conversation_id = $1 and processed_at is null and not dead_letter
+      order by id limit $2`,
+    [conversationId, limit],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    source: r.source,
+    sourceEventId: r.source_event_id,
+    type: r.type,
+    payload: r.payload ?? {},
+    receivedAt: Math.round(Number(r.received_ms)),
+  }));
+}
+
+interface PlannedEvent {
+  row: InboxRow;
+  version: number;
+  fromPath: string;
+  result: StepResult | null;
+}
+
+/**
+ * Runs the pure machine over the pending events, in inbox order. Throws for an event the
+ * machine cannot take (the caller charges it as a poison attempt).
+ */
+export function plan(
+  conversation: LoadedConversation,
+  rows: InboxRow[],
+): { planned: PlannedEvent[]; next: LoadedConversation } {
+  let snapshot = conversation.snapshot;
+  let version = conversation.version;
+  const armedTimers = { ...conversation.armedTimers };
+  const planned: PlannedEvent[] = [];
+  let path = pathOf(snapshot);
+  for (const row of rows) {
+    version += 1;
+    const event = toMachineEvent(row, armedTimers);
+    const result = event ? stepConversation(snapshot, event) : null;
+    if (result) {
+      for (const id of result.cancelTimers) delete armedTimers[id];
+      for (const t of result.armTimers) armedTimers[t.id] = version;
+      snapshot = result.snapshot;
+    }
+    planned.push({ row, version, fromPath: path, result });
+    if (result) path = result.path;
+  }
+  return { planned, next: { ...conversation, snapshot, version, armedTimers } };
+}
+
+/**
+ * The inbox row as a machine event, or null for rows the machine does not take: a timer that
+ * was cancelled or re-armed since it fired, or a projection-only event (message status…).
+ */
+function toMachineEvent(row: InboxRow, armedTimers: Record<string, number>) {
+  if (row.source === 'timer') {
+    const timerId = String(row.payload.timerId ?? '');
+    return armedTimers[timerId] === Number(row.payload.armedVersion) ? { type: row.type } : null;
+  }
+  const parsed = conversationEventSchema.safeParse({
+    ...row.payload,
+    type: row.type,
+    eventId: String(row.id),
+    at: row.receivedAt,
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+function pathOf(snapshot: PersistedConversation): string {
+  const walk = (v: unknown): string =>
+    typeof v === 'string'
+      ? v
+      : (Object.entries(v as Record<string, unknown>).map(([k, c]) => `${k}.${walk(c)}`)[0] ?? '');
+  return walk(snapshot.value);
+}
+
+export interface CommitDeps {
+  database: Database;
+  boss: PgBoss;
+}
+
+/**
+ * The one transaction per batch (DESIGN.md data flow, step 5): fencing check, snapshot at the
+ * expected version, event log, messages, effect jobs, timers, inbox marked processed.
+ * Nothing outside the database happens here; effects exist only once this commits.
+ */
+export async function commit(
+  deps: CommitDeps,
+  before: LoadedConversation,
+  after: LoadedConversation,
+  planned: PlannedEvent[],
+  epoch: number,
+): Promise<Committed> {
+  const last = planned.at(-1);
+  const lastResult = [...planned].reverse().find((p) => p.result)?.result ?? null;
+  const messages: CreatedMessage[] = [];
+
+  await deps.database.transaction(async (tx) => {
+    const lease = await tx.sql.query<{ owner: string | null; epoch: number }>(
+      `select owner, epoch::int as epoch from shard_leases where shard = $1 for key share`,
+      [before.shard],
+    );
+    if (lease[0]?.epoch !== epoch) throw new FencedError(before.shard);
+
+    for (const p of planned) {
+      await writeEvent(deps, tx, before, p, messages);
+    }
+
+    const state = lastResult?.state;
+    const updated = await tx.sql.query<{ version: number }>(
+      `update conversations
+          set snapshot = $3::text::jsonb,
+              version = $4,
+              armed_timers = $5::text::jsonb,
+              state = coalesce($6, state),
+              assignee_id = $7::uuid,
+              updated_at = now()
+        where id = $1 and version = $2
+        returning version::int as version`,
+      [
+        before.id,
+        before.version,
+        JSON.stringify(after.snapshot),
+        after.version,
+        JSON.stringify(after.armedTimers),
+        state ?? null,
+        after.snapshot.context.assigneeId,
+      ],
+    );
+    if (updated.length === 0) throw new VersionConflictError(before.id);
+
+    await tx.sql.query(
+      `update inbox set processed_at = now()
+        where id = any($1::bigint[])`,
+      [planned.map((p) => p.row.id)],
+    );
+    for (const p of planned) {
+      if (COMMANDS.has(p.row.type)) {
+        await tx.sql.query(`update inbox set outcome = $2::text::jsonb where id = $1`, [
+          p.row.id,
+          JSON.stringify({ accepted: p.result?.changed ?? false, version: p.version }),
+        ]);
+      }
+    }
+  });
+
+  return {
+    businessId: before.businessId,
+    conversationId: before.id,
+    state: lastResult?.state ?? (pathOf(after.snapshot).split('.')[0] as ConversationState),
+    path: pathOf(after.snapshot),
+    assigneeId: after.snapshot.context.assigneeId,
+    version: last?.version ?? before.version,
+    previousVersion: before.version,
+    events: planned.map((p) => ({
+      inboxId: p.row.id,
+      type: p.row.type,
+      version: p.version,
+      accepted: p.result?.changed ?? false,
+    })),
+    messages,
+  };
+}
+
+async function writeEvent(
+  deps: CommitDeps,
+  tx: Tx,
+  conversation: LoadedConversation,
+  p: PlannedEvent,
+  messages: CreatedMessage[],
+): Promise<void> {
+  const { row, result } = p;
+  await tx.sql.query(
+    `insert into event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state)
+     values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)`,
+    [
+      conversation.businessId,
+      conversation.id,
+      p.version,
+      row.id,
+      row.type,
+      JSON.stringify({ ...row.payload, accepted: result?.changed ?? false }),
+      p.fromPath,
+      result?.path ?? p.fromPath,
+    ],
+  );
+
+  if (row.type === 'customer.message') {
+    const text = String(row.payload.text ?? '');
+    const id = uuidFromName(`in:${row.id}`);
+    await tx.sql.query(
+      `insert into messages (id, business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
+       values ($1, $2, $3, 'in', 'customer', $4, $5::text::jsonb, 'received', $6)
+       on conflict do nothing`,
+      [
+        id,
+        conversation.businessId,
+        conversation.id,
+        text,
+        JSON.stringify(row.payload.attachments ?? []),
+        row.payload.providerMessageId ?? null,
+      ],
+    );
+    await tx.sql.query(
+      `update conversations set last_message_preview = left($2, 200), last_message_at = now(), unread = unread + 1
+        where id = $1`,
+      [conversation.id, text || '[attachment]'],
+    );
+    messages.push({ id, direction: 'in', author: 'customer', text, status: 'received' });
+  }
+
+  if (!result) return;
+  for (const t of result.cancelTimers) {
+    await tx.sql.query(`delete from timers where conversation_id = $1 and timer_id = $2`, [
+      conversation.id,
+      t,
+    ]);
+  }
+  for (const t of result.armTimers) {
+    await tx.sql.query(
+      `insert into timers (conversation_id, timer_id, business_id, shard, fire_at, event, armed_version)
+       values ($1, $2, $3, $4, now() + make_interval(secs => $5::float8 / 1000), $6::text::jsonb, $7)
+       on conflict (conversation_id, timer_id)
+       do update set fire_at = excluded.fire_at, event = excluded.event, armed_version = excluded.armed_version`,
+      [
+        conversation.id,
+        t.id,
+        conversation.businessId,
+        conversation.shard,
+        t.delayMs,
+        JSON.stringify(t.event),
+        p.version,
+      ],
+    );
+  }
+
+  let outbound = false;
+  for (const [index, effect] of result.effects.entries()) {
+    const effectId = `${row.id}:${index}`;
+    if (effect.type === 'sendMessage') {
+      const params = effect.params;
+      const text =
+        params.text ?? (params.template ? renderTemplate(params.template, params.vars) : '');
+      if (!text) continue;
+      const id = uuidFromName(`out:${effectId}`);
+      await tx.sql.query(
+        `insert into messages (id, business_id, conversation_id, direction, author, author_user_id, text, status)
+         values ($1, $2, $3, 'out', $4, $5::uuid, $6, 'pending') on conflict do nothing`,
+        [id, conversation.businessId, conversation.id, params.author, params.agentId ?? null, text],
+      );
+      await tx.sql.query(
+        `update conversations set last_message_preview = left($2, 200), last_message_at = now(), unread = 0
+          where id = $1`,
+        [conversation.id, text],
+      );
+      messages.push({ id, direction: 'out', author: params.author, text, status: 'pending' });
+      outbound = true;
+      continue;
+    }
+    const queue = EFFECT_QUEUES[effect.type];
+    await deps.boss.send(
+      queue,
+      {
+        effectId,
+        businessId: conversation.businessId,
+        conversationId: conversation.id,
+        type: effect.type,
+        params: effect.params,
+      },
+      { id: uuidFromName(`effect:${effectId}`), db: tx.boss, ...DEFAULT_EFFECT_RETRY },
+    );
+  }
+  if (outbound) {
+    // One drain job per conversation at a time (stately queue): sends go out in order.
+    await deps.boss.send(
+      OUTBOUND_QUEUE,
+      { businessId: conversation.businessId, conversationId: conversation.id },
+      { singletonKey: conversation.id, db: tx.boss, ...DEFAULT_EFFECT_RETRY },
+    );
+  }
+}
+
+/** Poison handling: one more failed attempt; dead-letters the row after `maxAttempts`. */
+export async function chargeAttempt(
+  database: Database,
+  inboxId: number,
+  conversationId: string,
+  error: string,
+  maxAttempts: number,
+): Promise<boolean> {
+  const rows = await database.sql.query<{ dead_letter: boolean }>(
+    `update inbox set attempts = attempts + 1, last_error = left($2, 1000), dead_letter = attempts + 1 >= $3
+      where id = $1 returning dead_letter`,
+    [inboxId, error, maxAttempts],
+  );
+  const dead = rows[0]?.dead_letter ?? false;
+  if (dead) {
+    await database.sql.query(
+      `update conversations set needs_attention = true, updated_at = now() where id = $1`,
+      [conversationId],
+    );
+  }
+  return dead;
+}

@@ -1,0 +1,395 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import PgBoss from 'pg-boss';
+import type { EventSource } from '../../shared/domain';
+import type { Database, Tx } from '../persistence/db';
+import type { Fabric } from '../ports';
+import type { Committed } from './apply';
+import {
+  EFFECT_QUEUES,
+  OUTBOUND_QUEUE,
+  type EffectHandler,
+  type EffectJob,
+  type EffectQueue,
+  type EffectResult,
+  type OutboundSender,
+} from './effects';
+import { createExecutor } from './executor';
+import { createLeaseManager } from './leases';
+import { drainOutbound, type MessageStatusChange } from './outbound';
+import { shardOf } from './shards';
+
+export interface RuntimeOptions {
+  database: Database;
+  fabric: Fabric;
+  log: Logger;
+  nodeId: string;
+  /** PostgreSQL URL for pg-boss's own pool; absent on the embedded PGlite. */
+  databaseUrl: string | null;
+  leaseTtlMs?: number;
+  leaseTickMs?: number;
+  sweepMs?: number;
+  timerMs?: number;
+  batchSize?: number;
+  concurrency?: number;
+  cacheSize?: number;
+  maxAttempts?: number;
+  /** For conversations that have not seen an event yet. */
+  checkoutTtlMs?: number;
+  handoffWaitMs?: number;
+}
+
+export interface InboxInput {
+  businessId: string;
+  conversationId: string;
+  source: EventSource;
+  sourceEventId: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+export interface InboxRef {
+  inboxId: number;
+  conversationId: string;
+  shard: number;
+  /** The same source event was already in the inbox: nothing new was stored. */
+  duplicate: boolean;
+}
+
+export interface CommandOutcome {
+  accepted: boolean;
+  version: number;
+  deadLetter: boolean;
+}
+
+export interface RuntimeEvents {
+  committed: [Committed];
+  messageStatus: [MessageStatusChange];
+}
+
+export interface Runtime {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Commits the events to the inbox, then hints the owners. Answer the provider after this. */
+  ingest(inputs: InboxInput[]): Promise<InboxRef[]>;
+  /** Inserts inside the caller's transaction; call `hint` after it commits. */
+  insertInbox(tx: Tx, inputs: InboxInput[]): Promise<InboxRef[]>;
+  hint(refs: InboxRef[]): Promise<void>;
+  /** For agent commands: waits until the event is applied and says whether it was accepted. */
+  waitForOutcome(inboxId: number, timeoutMs?: number): Promise<CommandOutcome>;
+  handle<Q extends EffectQueue>(queue: Q, handler: EffectHandler): void;
+  useOutboundSender(sender: OutboundSender): void;
+  readonly events: EventEmitter<RuntimeEvents>;
+  readonly stats: () => { ownedShards: number; cachedConversations: number; activeRuns: number };
+}
+
+/**
+ * The actor host of one node (DESIGN.md, "One inbound message, end to end", steps 3–7):
+ * inbox, shard leases with fencing, hints through the fabric with a sweep behind them,
+ * per-conversation mailboxes, effect jobs on pg-boss and durable timers.
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { database, fabric, log, nodeId } = options;
+  const events = new EventEmitter<RuntimeEvents>();
+  events.setMaxListeners(0);
+  const handlers = new Map<string, EffectHandler>();
+  let sender: OutboundSender | null = null;
+  let started = false;
+  let stopping = false;
+  const intervals: NodeJS.Timeout[] = [];
+  let hintSub: { close(): Promise<void> } | null = null;
+
+  const boss = new PgBoss(
+    options.databaseUrl
+      ? {
+          connectionString: options.databaseUrl,
+          max: 3,
+          schedule: false,
+          application_name: `parley-${nodeId}-boss`,
+        }
+      : { db: database.boss, schedule: false },
+  );
+  // pg-boss errors carry the whole pg client; log what an operator needs.
+  boss.on('error', (err: Error & { code?: string }) =>
+    log.warn({ event: 'boss.error', message: err.message, code: err.code }, 'job queue problem'),
+  );
+
+  const executor = createExecutor({
+    database,
+    boss,
+    log,
+    epochOf: (shard) => leases.epochOf(shard),
+    onFenced: (shard) => {
+      executor.forget([shard]);
+      void leases.tick();
+    },
+    onCommitted: (change) => events.emit('committed', change),
+    batchSize: options.batchSize ?? 32,
+    concurrency: options.concurrency ?? (database.kind === 'pglite' ? 1 : 6),
+    cacheSize: options.cacheSize ?? 10_000,
+    maxAttempts: options.maxAttempts ?? 5,
+    defaults: {
+      checkoutTtlMs: options.checkoutTtlMs ?? 24 * 60 * 60 * 1000,
+      handoffWaitMs: options.handoffWaitMs ?? 15 * 60 * 1000,
+    },
+  });
+
+  const leases = createLeaseManager({
+    sql: database.sql,
+    nodeId,
+    log,
+    leaseTtlMs: options.leaseTtlMs ?? 3000,
+    tickMs: options.leaseTickMs ?? 500,
+    onGained: (gained) => void sweep(gained.map((g) => g.shard)),
+    onLost: (shards) => executor.forget(shards),
+    drain: (shards) => executor.drain(shards),
+  });
+
+  /** The safety net under the hints: anything unprocessed in our shards gets scheduled. */
+  async function sweep(shards: number[] = leases.owned()): Promise<void> {
+    if (shards.length === 0 || stopping) return;
+    try {
+      const rows = await database.sql.query<{ conversation_id: string; shard: number }>(
+        `select distinct conversation_id, shard from inbox
+          where shard = any($1::int[]) and processed_at is null and not dead_letter and conversation_id is not null
+          limit 5000`,
+        [shards],
+      );
+      for (const r of rows) executor.schedule(r.conversation_id, r.shard);
+    } catch (err) {
+      log.warn({ event: 'runtime.sweep_failed', err }, 'inbox sweep failed');
+    }
+  }
+
+  /** Due timers of our shards become inbox events, in the same statement that removes them. */
+  async function fireTimers(): Promise<void> {
+    const owned = leases.owned();
+    if (owned.length === 0 || stopping) return;
+    try {
+      const rows = await database.sql.query<{ conversation_id: string; shard: number }>(
+        `with due as (
+           delete from timers t using (
+             select conversation_id, timer_id from timers
+              where shard = any($1::int[]) and fire_at <= now()
+              order by fire_at limit 500 for update skip locked) d
+            where t.conversation_id = d.conversation_id and t.timer_id = d.timer_id
+            returning t.*)
+         insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
+         select business_id, conversation_id, shard, 'timer',
+                conversation_id || ':' || timer_id || ':' || armed_version,
+                event->>'type',
+                jsonb_build_object('timerId', timer_id, 'armedVersion', armed_version)
+           from due
+         on conflict (source, source_event_id) do nothing
+         returning conversation_id, shard`,
+        [owned],
+      );
+      for (const r of rows) executor.schedule(r.conversation_id, r.shard);
+    } catch (err) {
+      log.warn({ event: 'runtime.timers_failed', err }, 'firing timers failed');
+    }
+  }
+
+  async function insertInbox(tx: Tx, inputs: InboxInput[]): Promise<InboxRef[]> {
+    const refs: InboxRef[] = [];
+    for (const input of inputs) {
+      const shard = shardOf(input.conversationId);
+      const rows = await tx.sql.query<{ id: number }>(
+        `insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
+         values ($1, $2, $3, $4, $5, $6, $7::text::jsonb)
+         on conflict (source, source_event_id) do nothing
+         returning id::float8 as id`,
+        [
+          input.businessId,
+          input.conversationId,
+          shard,
+          input.source,
+          input.sourceEventId,
+          input.type,
+          JSON.stringify(input.payload),
+        ],
+      );
+      const inserted = rows[0];
+      if (inserted) {
+        refs.push({
+          inboxId: Number(inserted.id),
+          conversationId: input.conversationId,
+          shard,
+          duplicate: false,
+        });
+      } else {
+        const existing = await tx.sql.query<{ id: number }>(
+          `select id::float8 as id from inbox where source = $1 and source_event_id = $2`,
+          [input.source, input.sourceEventId],
+        );
+        refs.push({
+          inboxId: Number(existing[0]?.id ?? 0),
+          conversationId: input.conversationId,
+          shard,
+          duplicate: true,
+        });
+      }
+    }
+    return refs;
+  }
+
+  async function hint(refs: InboxRef[]): Promise<void> {
+    const fresh = refs.filter((r) => !r.duplicate);
+    // Our own shards skip the round trip; the rest go through the fabric.
+    for (const r of fresh)
+      if (leases.epochOf(r.shard) !== undefined) executor.schedule(r.conversationId, r.shard);
+    await Promise.all(
+      fresh
+        .filter((r) => leases.epochOf(r.shard) === undefined)
+        .map((r) =>
+          fabric.hints.publish(r.shard, r.conversationId).catch((err: unknown) => {
+            // The owner's sweep will find it; only slower.
+            log.debug({ event: 'runtime.hint_failed', err }, 'hint not delivered');
+          }),
+        ),
+    );
+  }
+
+  async function runEffect(queue: string, job: PgBoss.Job<EffectJob>): Promise<void> {
+    const handler = handlers.get(queue);
+    if (!handler) return;
+    const results = await handler(job.data);
+    const list = (Array.isArray(results) ? results : results ? [results] : []) as EffectResult[];
+    if (list.length === 0) return;
+    const refs = await database.transaction((tx) =>
+      insertInbox(
+        tx,
+        list.map((r, i) => {
+          const { type, ...payload } = r.event as { type: string };
+          return {
+            businessId: job.data.businessId,
+            conversationId: job.data.conversationId,
+            source: r.source,
+            sourceEventId:
+              r.sourceEventId ??
+              (list.length === 1 ? job.data.effectId : `${job.data.effectId}#${i}`),
+            type,
+            payload,
+          };
+        }),
+      ),
+    );
+    await hint(refs);
+  }
+
+  async function startWorkers(): Promise<void> {
+    for (const [effect, queue] of Object.entries(EFFECT_QUEUES)) {
+      await boss.createQueue(queue, { name: queue, policy: 'standard' });
+      void effect;
+    }
+    await boss.createQueue(OUTBOUND_QUEUE, { name: OUTBOUND_QUEUE, policy: 'stately' });
+    for (const queue of handlers.keys()) {
+      await boss.work<EffectJob>(
+        queue,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (job) await runEffect(queue, job);
+        },
+      );
+    }
+    if (sender) {
+      const s = sender;
+      await boss.work<{ businessId: string; conversationId: string }>(
+        OUTBOUND_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (!job) return;
+          const changes = await drainOutbound(database, s, job.data.conversationId);
+          for (const c of changes) events.emit('messageStatus', c);
+        },
+      );
+    }
+  }
+
+  return {
+    events,
+    async start() {
+      await boss.start();
+      await startWorkers();
+      await leases.start();
+      hintSub = await fabric.hints.subscribe(
+        () => leases.owned(),
+        (shard, conversationId) => executor.schedule(conversationId, shard),
+      );
+      intervals.push(setInterval(() => void sweep(), options.sweepMs ?? 1000));
+      intervals.push(setInterval(() => void fireTimers(), options.timerMs ?? 250));
+      await sweep();
+      started = true;
+      log.info(
+        { event: 'runtime.started', shards: leases.owned().length },
+        'actor runtime started',
+      );
+    },
+    async stop() {
+      if (!started || stopping) return;
+      stopping = true;
+      for (const i of intervals) clearInterval(i);
+      await hintSub?.close();
+      await leases.stop();
+      await executor.idle();
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+      log.info({ event: 'runtime.stopped' }, 'actor runtime stopped');
+    },
+    async ingest(inputs) {
+      const refs = await database.transaction((tx) => insertInbox(tx, inputs));
+      await hint(refs);
+      return refs;
+    },
+    insertInbox,
+    hint,
+    async waitForOutcome(inboxId, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const rows = await database.sql.query<{
+          processed: boolean;
+          dead_letter: boolean;
+          outcome: { accepted: boolean; version: number } | null;
+        }>(
+          `select processed_at is not null as processed, dead_letter, outcome from inbox where id = $1`,
+          [inboxId],
+        );
+        const row = rows[0];
+        if (row?.dead_letter) return { accepted: false, version: 0, deadLetter: true };
+        if (row?.processed) {
+          return {
+            accepted: row.outcome?.accepted ?? true,
+            version: row.outcome?.version ?? 0,
+            deadLetter: false,
+          };
+        }
+        if (Date.now() > until)
+          throw new Error(`inbox event ${inboxId} was not applied within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 50);
+          function done() {
+            clearTimeout(timer);
+            events.off('committed', onCommit);
+            resolve();
+          }
+          function onCommit(change: Committed) {
+            if (change.events.some((e) => e.inboxId === inboxId)) done();
+          }
+          events.on('committed', onCommit);
+        });
+      }
+    },
+    handle(queue, handler) {
+      if (started) throw new Error('register effect handlers before the runtime starts');
+      handlers.set(queue, handler);
+    },
+    useOutboundSender(s) {
+      if (started) throw new Error('set the outbound sender before the runtime starts');
+      sender = s;
+    },
+    stats: () => ({
+      ownedShards: leases.owned().length,
+      cachedConversations: executor.cached,
+      activeRuns: executor.active,
+    }),
+  };
+}
