@@ -84,7 +84,26 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   }
 }
 
-async function runFromCommandLine(): Promise<void> {
+/**
+ * `main.ts migrate`: apply pending migrations and exit. Nodes migrate on boot as well, but a
+ * deployment runs this once first (the compose `migrate` service), so a broken migration stops
+ * the rollout before any node is replaced.
+ */
+export async function migrateDatabase(config: Config, log: Logger): Promise<void> {
+  const database = await openDatabase(config.database, `parley-${config.nodeId}-migrate`);
+  try {
+    await database.migrate();
+    log.info({ event: 'db.migrated', database: database.kind }, 'migrations applied');
+  } finally {
+    await database.close();
+  }
+}
+
+async function runFromCommandLine(command: string | undefined): Promise<void> {
+  if (command !== undefined && command !== 'migrate') {
+    process.stderr.write(`Unknown command "${command}". Usage: main.ts [migrate]\n`);
+    process.exit(2);
+  }
   let config: Config;
   try {
     config = loadConfig();
@@ -102,6 +121,11 @@ async function runFromCommandLine(): Promise<void> {
     log.fatal({ event: 'process.unhandled_rejection', err }, 'unhandled rejection');
     process.exit(1);
   });
+
+  if (command === 'migrate') {
+    await migrateDatabase(config, log);
+    process.exit(0);
+  }
 
   const node = await startNode(config, { log });
   process.stdout.write(`\n  Parley is running at ${node.url}\n\n`);
@@ -133,7 +157,7 @@ async function runFromCommandLine(): Promise<void> {
 
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
-  runFromCommandLine().catch((err: unknown) => {
+  runFromCommandLine(process.argv[2]).catch((err: unknown) => {
     process.stderr.write(
       `Parley failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
     );
