@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
 import { createMetrics, type Metrics } from './metrics';
@@ -41,6 +42,14 @@ export function createApp(deps: AppDeps): App {
 
   const routes: Route[] = [
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
+    ...metaWebhookRoutes({
+      database,
+      runtime,
+      metrics,
+      log,
+      appSecret: config.secrets.metaAppSecret,
+      verifyToken: config.secrets.metaVerifyToken,
+    }),
     ...(deps.extraRoutes ?? []),
   ];
 

@@ -154,6 +154,8 @@ export const conversations = pgTable(
     /** Set when an event of this conversation was dead-lettered; an operator should look. */
     needsAttention: boolean('needs_attention').notNull().default(false),
     lastMessagePreview: text('last_message_preview'),
+    /** The customer's last message: Meta's 24-hour (and 7-day human agent) windows run from it. */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     unread: integer('unread').notNull().default(0),
     createdAt: createdAt(),
@@ -256,6 +258,8 @@ export const messages = pgTable(
     /** mid / wamid from Meta: receipts and statuses find their message by it. */
     providerMessageId: text('provider_message_id'),
     errorCode: text('error_code'),
+    /** Customer reactions to this message: `{emoji, at}` (latest per customer wins). */
+    reactions: jsonb('reactions').$type<{ emoji: string; at: number }[]>().notNull().default([]),
     createdAt: createdAt(),
   },
   (t) => [

@@ -10,6 +10,7 @@ import type { Channel, ConversationState } from '../../shared/domain';
 import type { Database, Tx } from '../persistence/db';
 import { EFFECT_QUEUES, OUTBOUND_QUEUE } from './effects';
 import { uuidFromName } from './ids';
+import { projectEvent, type StatusChange } from './projections';
 import { renderTemplate } from './templates';
 
 /** A conversation as the host keeps it between events (the LRU cache holds these). */
@@ -59,6 +60,8 @@ export interface Committed {
   previousVersion: number;
   events: AppliedEvent[];
   messages: CreatedMessage[];
+  /** Delivery statuses of outbound messages that changed (receipts from the channel). */
+  statuses: StatusChange[];
 }
 
 export class FencedError extends Error {
@@ -234,6 +237,7 @@ export async function commit(
   const last = planned.at(-1);
   const lastResult = [...planned].reverse().find((p) => p.result)?.result ?? null;
   const messages: CreatedMessage[] = [];
+  const statuses: StatusChange[] = [];
 
   await deps.database.transaction(async (tx) => {
     const lease = await tx.sql.query<{ owner: string | null; epoch: number }>(
@@ -243,7 +247,7 @@ export async function commit(
     if (lease[0]?.epoch !== epoch) throw new FencedError(before.shard);
 
     for (const p of planned) {
-      await writeEvent(deps, tx, before, p, messages);
+      await writeEvent(deps, tx, before, p, messages, statuses);
     }
 
     const state = lastResult?.state;
@@ -299,6 +303,7 @@ export async function commit(
       accepted: p.result?.changed ?? false,
     })),
     messages,
+    statuses,
   };
 }
 
@@ -308,6 +313,7 @@ async function writeEvent(
   conversation: LoadedConversation,
   p: PlannedEvent,
   messages: CreatedMessage[],
+  statuses: StatusChange[],
 ): Promise<void> {
   const { row, result } = p;
   await tx.sql.query(
@@ -325,29 +331,7 @@ async function writeEvent(
     ],
   );
 
-  if (row.type === 'customer.message') {
-    const text = String(row.payload.text ?? '');
-    const id = uuidFromName(`in:${row.id}`);
-    await tx.sql.query(
-      `insert into messages (id, business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
-       values ($1, $2, $3, 'in', 'customer', $4, $5::text::jsonb, 'received', $6)
-       on conflict do nothing`,
-      [
-        id,
-        conversation.businessId,
-        conversation.id,
-        text,
-        JSON.stringify(row.payload.attachments ?? []),
-        row.payload.providerMessageId ?? null,
-      ],
-    );
-    await tx.sql.query(
-      `update conversations set last_message_preview = left($2, 200), last_message_at = now(), unread = unread + 1
-        where id = $1`,
-      [conversation.id, text || '[attachment]'],
-    );
-    messages.push({ id, direction: 'in', author: 'customer', text, status: 'received' });
-  }
+  await projectEvent(tx, conversation, row, messages, statuses);
 
   if (!result) return;
   for (const t of result.cancelTimers) {

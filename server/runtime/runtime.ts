@@ -277,12 +277,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await hint(refs);
   }
 
-  async function startWorkers(): Promise<void> {
-    for (const [effect, queue] of Object.entries(EFFECT_QUEUES)) {
-      await boss.createQueue(queue, { name: queue, policy: 'standard' });
-      void effect;
+  /**
+   * Queue creation is DDL (a partition per queue): nodes booting together can deadlock on it,
+   * so skip queues that exist and retry the loser of a race.
+   */
+  async function ensureQueue(name: string, policy: 'standard' | 'stately'): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await boss.getQueue(name)) return;
+        await boss.createQueue(name, { name, policy });
+        return;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
+      }
     }
-    await boss.createQueue(OUTBOUND_QUEUE, { name: OUTBOUND_QUEUE, policy: 'stately' });
+  }
+
+  async function startWorkers(): Promise<void> {
+    for (const queue of Object.values(EFFECT_QUEUES)) await ensureQueue(queue, 'standard');
+    await ensureQueue(OUTBOUND_QUEUE, 'stately');
     for (const queue of handlers.keys()) {
       await boss.work<EffectJob>(
         queue,

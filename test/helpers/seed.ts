@@ -67,3 +67,19 @@ export async function seedUser(
   );
   return id;
 }
+
+/** A connected channel account; webhooks for `externalId` route to the business. */
+export async function seedIntegration(
+  database: Database,
+  businessId: string,
+  channel: Channel,
+  externalId: string,
+  accessTokenEnc = 'unused-in-this-test',
+): Promise<string> {
+  const rows = await database.sql.query<{ id: string }>(
+    `insert into integrations (business_id, channel, external_id, access_token_enc, name)
+     values ($1, $2, $3, $4, $5) returning id`,
+    [businessId, channel, externalId, accessTokenEnc, `${channel} ${externalId}`],
+  );
+  return rows[0]!.id;
+}

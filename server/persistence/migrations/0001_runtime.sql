@@ -27,8 +27,10 @@ DROP INDEX "conversations_contact_idx";--> statement-breakpoint
 DROP INDEX "messages_conversation_created_idx";--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "armed_timers" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "needs_attention" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "last_inbound_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "inbox" ADD COLUMN "outcome" jsonb;--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "seq" bigserial NOT NULL;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "reactions" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "timers" ADD CONSTRAINT "timers_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "timers" ADD CONSTRAINT "timers_business_id_businesses_id_fk" FOREIGN KEY ("business_id") REFERENCES "public"."businesses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "timers_due_idx" ON "timers" USING btree ("shard","fire_at");--> statement-breakpoint

@@ -1,0 +1,85 @@
+import { Counter } from 'prom-client';
+import type { Logger } from 'pino';
+import { metaDeliverySchema } from '../../shared/meta-webhook.schema';
+import { AppError } from '../errors';
+import { defineRoute, json, type Route } from '../http/route';
+import type { Metrics } from '../metrics';
+import type { Database } from '../persistence/db';
+import type { Runtime } from '../runtime/runtime';
+import { ingestMetaEvents } from './meta-intake';
+import { normalizeMetaDelivery } from './meta-normalize';
+import { verifyMetaSignature } from './meta-signature';
+
+export interface MetaWebhookDeps {
+  database: Database;
+  runtime: Runtime;
+  metrics: Metrics;
+  log: Logger;
+  appSecret: string;
+  verifyToken: string;
+}
+
+/** `GET|POST /api/webhooks/meta` (api.md, Webhooks; wire-specs.md §1). */
+export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
+  const unrouted = new Counter({
+    name: 'parley_meta_unrouted_events_total',
+    help: 'Meta events for a channel account no business has connected (answered 200, not stored)',
+    labelNames: ['channel'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const skipped = new Counter({
+    name: 'parley_meta_skipped_items_total',
+    help: 'Items of signed Meta deliveries that did not parse or are not handled',
+    registers: [deps.metrics.registry],
+  });
+
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/webhooks/meta',
+      rateLimit: 'signed',
+      handler(ctx) {
+        const q = ctx.query;
+        // Any non-200 fails Meta's verification; 403 on a wrong token, like Meta's sample app.
+        if (
+          q['hub.mode'] !== 'subscribe' ||
+          q['hub.verify_token'] !== deps.verifyToken ||
+          !q['hub.challenge']
+        ) {
+          throw new AppError('forbidden', { message: 'Verification failed.' });
+        }
+        return { status: 200, body: q['hub.challenge'], contentType: 'text/plain; charset=utf-8' };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/webhooks/meta',
+      rateLimit: 'signed',
+      body: { kind: 'raw', contentTypes: ['application/json'] },
+      async handler(ctx) {
+        if (
+          !verifyMetaSignature(ctx.body, ctx.headers.get('x-hub-signature-256'), deps.appSecret)
+        ) {
+          throw new AppError('unauthorized', { message: 'The signature does not match.' });
+        }
+        let parsedJson: unknown;
+        try {
+          parsedJson = JSON.parse(ctx.body.toString('utf8'));
+        } catch {
+          throw new AppError('bad_request', { message: 'The body is not valid JSON.' });
+        }
+        const delivery = metaDeliverySchema.safeParse(parsedJson);
+        if (!delivery.success) {
+          // Signed by Meta but of an object Parley does not subscribe to: acknowledge, or Meta
+          // keeps retrying it.
+          skipped.inc();
+          return json({ received: 0 });
+        }
+        const { events, skipped: skippedItems } = normalizeMetaDelivery(delivery.data);
+        if (skippedItems > 0) skipped.inc(skippedItems);
+        const result = await ingestMetaEvents({ ...deps, unrouted }, events);
+        return json({ received: events.length, ...result });
+      },
+    }),
+  ];
+}
