@@ -40,7 +40,11 @@ export const messagingEventSchema = z.looseObject({
   timestamp,
   message: messagingMessage.optional(),
   postback: z
-    .looseObject({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional() })
+    .looseObject({
+      mid: z.string().optional(),
+      title: z.string().optional(),
+      payload: z.string().optional(),
+    })
     .optional(),
   reaction: z
     .looseObject({
@@ -50,8 +54,15 @@ export const messagingEventSchema = z.looseObject({
       emoji: z.string().optional(),
     })
     .optional(),
-  delivery: z.looseObject({ mids: z.array(z.string()).optional(), watermark: z.union([z.number(), z.string()]) }).optional(),
-  read: z.looseObject({ watermark: z.union([z.number(), z.string()]), mid: z.string().optional() }).optional(),
+  delivery: z
+    .looseObject({
+      mids: z.array(z.string()).optional(),
+      watermark: z.union([z.number(), z.string()]),
+    })
+    .optional(),
+  read: z
+    .looseObject({ watermark: z.union([z.number(), z.string()]), mid: z.string().optional() })
+    .optional(),
 });
 export type MessagingEvent = z.infer<typeof messagingEventSchema>;
 
@@ -88,13 +99,20 @@ export const whatsappMessageSchema = z.looseObject({
   document: waMedia.optional(),
   sticker: waMedia.optional(),
   location: z
-    .looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+    .looseObject({
+      latitude: z.number(),
+      longitude: z.number(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
     .optional(),
   interactive: z
     .looseObject({
       type: z.string(),
       button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
-      list_reply: z.looseObject({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+      list_reply: z
+        .looseObject({ id: z.string(), title: z.string(), description: z.string().optional() })
+        .optional(),
     })
     .optional(),
   button: z.looseObject({ payload: z.string().optional(), text: z.string() }).optional(),
@@ -108,14 +126,29 @@ export const whatsappStatusSchema = z.looseObject({
   status: z.enum(['sent', 'delivered', 'read', 'failed', 'deleted']),
   timestamp,
   recipient_id: z.string().optional(),
-  errors: z.array(z.looseObject({ code: z.number(), title: z.string().optional(), message: z.string().optional() })).optional(),
+  errors: z
+    .array(
+      z.looseObject({
+        code: z.number(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type WhatsappStatus = z.infer<typeof whatsappStatusSchema>;
 
 export const whatsappValueSchema = z.looseObject({
   messaging_product: z.string().optional(),
   metadata: z.looseObject({ phone_number_id: id, display_phone_number: z.string().optional() }),
-  contacts: z.array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z
+    .array(
+      z.looseObject({
+        wa_id: z.string(),
+        profile: z.looseObject({ name: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
 });
