@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/deploy/**'],
+          exclude: [...configDefaults.exclude, 'test/deploy/**', 'test/cluster/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -37,6 +37,19 @@ export default defineConfig({
           // Last: these start nginx and several node processes, and the timing assertions of
           // the integration tests (a node boots within 15 s) must not share the cores with them.
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          // Chaos tests kill, freeze and flush: alone, after everything else.
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

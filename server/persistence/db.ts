@@ -115,7 +115,12 @@ export interface PostgresOptions {
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const client = postgres(options.url, {
     max: options.maxConnections ?? 10,
-    connection: { application_name: options.applicationName ?? 'parley' },
+    connection: {
+      application_name: options.applicationName ?? 'parley',
+      // A node frozen mid-transaction (GC, SIGSTOP) must not hold its lease rows forever:
+      // PostgreSQL ends the session, and the shard can be claimed by a live node.
+      idle_in_transaction_session_timeout: 10_000,
+    },
     // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of logs.
     onnotice: () => {},
   });

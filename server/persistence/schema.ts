@@ -223,6 +223,9 @@ export const eventLog = pgTable(
     payload: jsonb('payload').notNull(),
     fromState: text('from_state'),
     toState: text('to_state'),
+    /** The node that committed it, under which lease epoch of the conversation's shard. */
+    appliedBy: text('applied_by'),
+    epoch: bigint('epoch', { mode: 'number' }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -220,6 +220,7 @@ function pathOf(snapshot: PersistedConversation): string {
 export interface CommitDeps {
   database: Database;
   boss: PgBoss;
+  nodeId: string;
 }
 
 /**
@@ -247,7 +248,7 @@ export async function commit(
     if (lease[0]?.epoch !== epoch) throw new FencedError(before.shard);
 
     for (const p of planned) {
-      await writeEvent(deps, tx, before, p, messages, statuses);
+      await writeEvent(deps, tx, before, p, epoch, messages, statuses);
     }
 
     const state = lastResult?.state;
@@ -312,13 +313,14 @@ async function writeEvent(
   tx: Tx,
   conversation: LoadedConversation,
   p: PlannedEvent,
+  epoch: number,
   messages: CreatedMessage[],
   statuses: StatusChange[],
 ): Promise<void> {
   const { row, result } = p;
   await tx.sql.query(
-    `insert into event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state)
-     values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)`,
+    `insert into event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
+     values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10)`,
     [
       conversation.businessId,
       conversation.id,
@@ -328,6 +330,8 @@ async function writeEvent(
       JSON.stringify({ ...row.payload, accepted: result?.changed ?? false }),
       p.fromPath,
       result?.path ?? p.fromPath,
+      deps.nodeId,
+      epoch,
     ],
   );
 

@@ -18,6 +18,7 @@ export interface ExecutorOptions {
   database: Database;
   boss: PgBoss;
   log: Logger;
+  nodeId: string;
   epochOf(shard: number): number | undefined;
   onFenced(shard: number): void;
   onCommitted(change: Committed): void;
@@ -105,7 +106,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     try {
       const { planned, next } = plan(conversation, rows);
       const change = await commit(
-        { database, boss: options.boss },
+        { database, boss: options.boss, nodeId: options.nodeId },
         conversation,
         next,
         planned,

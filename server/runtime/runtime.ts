@@ -118,6 +118,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     database,
     boss,
     log,
+    nodeId,
     epochOf: (shard) => leases.epochOf(shard),
     onFenced: (shard) => {
       executor.forget([shard]);

@@ -40,7 +40,10 @@ export async function spawnNode(env: Env, timeoutMs = 30_000): Promise<SpawnedNo
     );
     const onLine = (line: string) => {
       output.push(line);
-      const match = /"event":"node\.started".*?"url":"([^"]+)"/.exec(line);
+      // The banner is written whatever the log level; the log line carries the same URL.
+      const match =
+        /Parley is running at (\S+)/.exec(line) ??
+        /"event":"node\.started".*?"url":"([^"]+)"/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolve(match[1] as string);

@@ -28,6 +28,8 @@ DROP INDEX "messages_conversation_created_idx";--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "armed_timers" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "needs_attention" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "last_inbound_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "event_log" ADD COLUMN "applied_by" text;--> statement-breakpoint
+ALTER TABLE "event_log" ADD COLUMN "epoch" bigint;--> statement-breakpoint
 ALTER TABLE "inbox" ADD COLUMN "outcome" jsonb;--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "seq" bigserial NOT NULL;--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "reactions" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
