@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { createAccessTokens } from './auth/access-tokens';
+import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
@@ -19,6 +21,9 @@ export interface AppDeps {
 export interface App {
   readonly http: HttpApp;
   readonly metrics: Metrics;
+  /** Every route the node serves; the isolation test enumerates the non-public ones. */
+  readonly routes: readonly Route[];
+  readonly database: Database;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
   shutdown(): Promise<void>;
 }
@@ -35,6 +40,11 @@ export function createApp(deps: AppDeps): App {
     windowMs: 60_000,
   });
 
+  const tokens = createAccessTokens({
+    current: config.secrets.jwtSecret,
+    previous: config.secrets.jwtPreviousSecrets,
+  });
+
   const routes: Route[] = [
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
     ...(deps.extraRoutes ?? []),
@@ -45,6 +55,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     ipLimiter,
     routes,
+    authenticator: createAuthenticator({ db: database.db, tokens }),
     trustedProxies: config.http.trustedProxies,
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
@@ -69,6 +80,8 @@ export function createApp(deps: AppDeps): App {
   return {
     http,
     metrics,
+    routes,
+    database,
     shutdown: () => (shuttingDown ??= shutdown()),
   };
 }

@@ -17,7 +17,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * wall, not the first.
  *
  * Both settings are transaction-local (`is_local = true`), so a pooled connection goes back to
- * the pool as the owning role with no business set.
+ * the pool as the owning role with no business set. Inside `work` use `tx` only: a query on
+ * `db` would escape the tenant scope, and on PGlite (one connection) it would wait forever for
+ * this very transaction.
  *
  * @example
  * const rows = await withTenant(db, ctx.auth.businessId, (tx) =>
