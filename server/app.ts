@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import { createAccessTokens } from './auth/access-tokens';
+import { createAuthLimits } from './auth/auth-limits';
+import { authRoutes } from './auth/auth.routes';
 import { createAuthenticator } from './auth/authenticator';
+import { createPasswords } from './auth/passwords';
+import { sessionRoutes } from './auth/session.routes';
 import type { Config } from './config';
+import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
 import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
+import type { RouteDeps } from './route-deps';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +30,8 @@ export interface App {
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
+  /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
+  setNodeUrl(url: string): void;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
   shutdown(): Promise<void>;
 }
@@ -33,6 +41,7 @@ export function createApp(deps: AppDeps): App {
   const { config, log, database, fabric } = deps;
   const metrics = createMetrics({ nodeId: config.nodeId });
   let draining = false;
+  let nodeUrl = `http://localhost:${config.port}`;
 
   const ipLimiter = fabric.rateLimiter({
     name: 'ip',
@@ -44,9 +53,23 @@ export function createApp(deps: AppDeps): App {
     current: config.secrets.jwtSecret,
     previous: config.secrets.jwtPreviousSecrets,
   });
+  const routeDeps: RouteDeps = {
+    db: database.db,
+    box: createSecretBox(config.secrets.encryptionKeys),
+    tokens,
+    passwords: createPasswords(config.auth.bcryptCost),
+    limits: createAuthLimits(fabric, {
+      attemptsPerAccount: config.auth.loginAttemptsPerAccount,
+      attemptsPerIp: config.auth.loginAttemptsPerIp,
+    }),
+    metaAppSecret: config.secrets.metaAppSecret,
+    baseUrl: () => config.publicUrl ?? nodeUrl,
+  };
 
   const routes: Route[] = [
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
+    ...authRoutes(routeDeps),
+    ...sessionRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -82,6 +105,9 @@ export function createApp(deps: AppDeps): App {
     metrics,
     routes,
     database,
+    setNodeUrl(url) {
+      nodeUrl = url.replace(/\/+$/, '');
+    },
     shutdown: () => (shuttingDown ??= shutdown()),
   };
 }

@@ -1,0 +1,18 @@
+import type { AccessTokens } from './auth/access-tokens';
+import type { AuthLimits } from './auth/auth-limits';
+import type { Passwords } from './auth/passwords';
+import type { SecretBox } from './crypto/secret-box';
+import type { Db } from './persistence/db';
+
+/** What the product's route modules are built from; `createApp` assembles it once. */
+export interface RouteDeps {
+  /** The owning role's handle. Tenant work goes through `withTenant(db, businessId, …)`. */
+  db: Db;
+  box: SecretBox;
+  tokens: AccessTokens;
+  passwords: Passwords;
+  limits: AuthLimits;
+  metaAppSecret: string;
+  /** PUBLIC_URL when set, else this node's own URL (known once it listens). */
+  baseUrl(): string;
+}
