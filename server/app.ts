@@ -5,6 +5,7 @@ import { authRoutes } from './auth/auth.routes';
 import { createAuthenticator } from './auth/authenticator';
 import { createPasswords } from './auth/passwords';
 import { sessionRoutes } from './auth/session.routes';
+import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): App {
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
     ...authRoutes(routeDeps),
     ...sessionRoutes(routeDeps),
+    ...twoFactorRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
