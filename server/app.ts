@@ -15,6 +15,8 @@ import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
 import type { RouteDeps } from './route-deps';
+import { invitationRoutes } from './team/invitations.routes';
+import { teamRoutes } from './team/team.routes';
 
 export interface AppDeps {
   config: Config;
@@ -72,6 +74,8 @@ export function createApp(deps: AppDeps): App {
     ...authRoutes(routeDeps),
     ...sessionRoutes(routeDeps),
     ...twoFactorRoutes(routeDeps),
+    ...teamRoutes(routeDeps),
+    ...invitationRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
