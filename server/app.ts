@@ -15,6 +15,9 @@ import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
 import type { RouteDeps } from './route-deps';
+import { aiSettingsRoutes } from './settings/ai-settings.routes';
+import { integrationRoutes } from './settings/integrations.routes';
+import { paymentProviderRoutes } from './settings/payment-providers.routes';
 import { invitationRoutes } from './team/invitations.routes';
 import { teamRoutes } from './team/team.routes';
 
@@ -76,6 +79,9 @@ export function createApp(deps: AppDeps): App {
     ...twoFactorRoutes(routeDeps),
     ...teamRoutes(routeDeps),
     ...invitationRoutes(routeDeps),
+    ...integrationRoutes(routeDeps),
+    ...paymentProviderRoutes(routeDeps),
+    ...aiSettingsRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
