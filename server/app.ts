@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { auditRoutes } from './audit/audit.routes';
 import { createAccessTokens } from './auth/access-tokens';
 import { createAuthLimits } from './auth/auth-limits';
 import { authRoutes } from './auth/auth.routes';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
     ...integrationRoutes(routeDeps),
     ...paymentProviderRoutes(routeDeps),
     ...aiSettingsRoutes(routeDeps),
+    ...auditRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
