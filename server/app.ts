@@ -15,6 +15,9 @@ import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
+import { accountRoutes } from './privacy/account.routes';
+import { contactRoutes } from './privacy/contacts.routes';
+import { metaCallbackRoutes } from './privacy/meta-callbacks.routes';
 import type { RouteDeps } from './route-deps';
 import { aiSettingsRoutes } from './settings/ai-settings.routes';
 import { integrationRoutes } from './settings/integrations.routes';
@@ -84,6 +87,9 @@ export function createApp(deps: AppDeps): App {
     ...paymentProviderRoutes(routeDeps),
     ...aiSettingsRoutes(routeDeps),
     ...auditRoutes(routeDeps),
+    ...accountRoutes(routeDeps),
+    ...contactRoutes(routeDeps),
+    ...metaCallbackRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
