@@ -15,7 +15,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/deploy/**', 'test/cluster/**'],
+          exclude: [
+            ...configDefaults.exclude,
+            'test/deploy/**',
+            'test/cluster/**',
+            'test/integration/process.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -27,6 +32,19 @@ export default defineConfig({
       },
       {
         test: {
+          // Real processes with start-up time budgets: run alone, after the rest, so the budgets
+          // measure Parley rather than CPU contention with the other integration files.
+          name: 'process',
+          include: ['test/integration/process.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
           environment: 'node',
@@ -34,9 +52,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 2,
-          // Last: these start nginx and several node processes, and the timing assertions of
-          // the integration tests (a node boots within 15 s) must not share the cores with them.
-          sequence: { groupOrder: 2 },
+          // After the integration tests: these start nginx and several node processes.
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -49,7 +66,7 @@ export default defineConfig({
           pool: 'forks',
           // Chaos tests kill, freeze and flush: alone, after everything else.
           maxWorkers: 1,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],

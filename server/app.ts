@@ -1,6 +1,15 @@
 import type { Logger } from 'pino';
+import { auditRoutes } from './audit/audit.routes';
+import { createAccessTokens } from './auth/access-tokens';
+import { createAuthLimits } from './auth/auth-limits';
+import { authRoutes } from './auth/auth.routes';
+import { createAuthenticator } from './auth/authenticator';
+import { createPasswords } from './auth/passwords';
+import { sessionRoutes } from './auth/session.routes';
+import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
+import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
 import { createMetrics, type Metrics } from './metrics';
@@ -8,6 +17,15 @@ import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
 import type { Runtime } from './runtime/runtime';
+import { accountRoutes } from './privacy/account.routes';
+import { contactRoutes } from './privacy/contacts.routes';
+import { metaCallbackRoutes } from './privacy/meta-callbacks.routes';
+import type { RouteDeps } from './route-deps';
+import { aiSettingsRoutes } from './settings/ai-settings.routes';
+import { integrationRoutes } from './settings/integrations.routes';
+import { paymentProviderRoutes } from './settings/payment-providers.routes';
+import { invitationRoutes } from './team/invitations.routes';
+import { teamRoutes } from './team/team.routes';
 
 export interface AppDeps {
   config: Config;
@@ -23,7 +41,11 @@ export interface App {
   readonly http: HttpApp;
   readonly metrics: Metrics;
   readonly runtime: Runtime;
+  /** Every route the node serves; the isolation test enumerates the non-public ones. */
+  readonly routes: readonly Route[];
   readonly database: Database;
+  /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
+  setNodeUrl(url: string): void;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
   shutdown(): Promise<void>;
 }
@@ -33,12 +55,31 @@ export function createApp(deps: AppDeps): App {
   const { config, log, database, fabric, runtime } = deps;
   const metrics = createMetrics({ nodeId: config.nodeId });
   let draining = false;
+  let nodeUrl = `http://localhost:${config.port}`;
 
   const ipLimiter = fabric.rateLimiter({
     name: 'ip',
     limit: config.http.rateLimitPerMinute,
     windowMs: 60_000,
   });
+
+  const tokens = createAccessTokens({
+    current: config.secrets.jwtSecret,
+    previous: config.secrets.jwtPreviousSecrets,
+  });
+  const routeDeps: RouteDeps = {
+    db: database.db,
+    box: createSecretBox(config.secrets.encryptionKeys),
+    tokens,
+    passwords: createPasswords(config.auth.bcryptCost),
+    limits: createAuthLimits(fabric, {
+      attemptsPerAccount: config.auth.loginAttemptsPerAccount,
+      attemptsPerIp: config.auth.loginAttemptsPerIp,
+    }),
+    metaAppSecret: config.secrets.metaAppSecret,
+    runtime,
+    baseUrl: () => config.publicUrl ?? nodeUrl,
+  };
 
   const routes: Route[] = [
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
@@ -50,6 +91,18 @@ export function createApp(deps: AppDeps): App {
       appSecret: config.secrets.metaAppSecret,
       verifyToken: config.secrets.metaVerifyToken,
     }),
+    ...authRoutes(routeDeps),
+    ...sessionRoutes(routeDeps),
+    ...twoFactorRoutes(routeDeps),
+    ...teamRoutes(routeDeps),
+    ...invitationRoutes(routeDeps),
+    ...integrationRoutes(routeDeps),
+    ...paymentProviderRoutes(routeDeps),
+    ...aiSettingsRoutes(routeDeps),
+    ...auditRoutes(routeDeps),
+    ...accountRoutes(routeDeps),
+    ...contactRoutes(routeDeps),
+    ...metaCallbackRoutes(routeDeps),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -58,6 +111,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     ipLimiter,
     routes,
+    authenticator: createAuthenticator({ db: database.db, tokens }),
     trustedProxies: config.http.trustedProxies,
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
@@ -76,6 +130,12 @@ export function createApp(deps: AppDeps): App {
         'requests still in flight at shutdown',
       );
     }
+    // Hands the shards over after their mailboxes drain, so peers resume without waiting.
+    await runtime
+      .stop()
+      .catch((err: unknown) =>
+        log.error({ event: 'shutdown.runtime_failed', err }, 'runtime stop failed'),
+      );
     await Promise.allSettled([fabric.close(), database.close()]);
   }
 
@@ -83,7 +143,11 @@ export function createApp(deps: AppDeps): App {
     http,
     metrics,
     runtime,
+    routes,
     database,
+    setNodeUrl(url) {
+      nodeUrl = url.replace(/\/+$/, '');
+    },
     shutdown: () => (shuttingDown ??= shutdown()),
   };
 }

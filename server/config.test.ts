@@ -125,4 +125,30 @@ describe('loadConfig', () => {
     expect(config.http.trustedProxies).toEqual(['10.0.0.0/8', '::1', '172.18.0.2']);
     expect(problemsOf(() => loadConfig({ ...secrets, TRUSTED_PROXIES: 'nginx' }))).toHaveLength(1);
   });
+
+  it('reads the auth settings: bcrypt cost, login limits and previous JWT secrets', () => {
+    const defaults = loadConfig({ ...secrets }, { devSecrets: noDevSecrets });
+    expect(defaults.auth).toEqual({
+      bcryptCost: 12,
+      loginAttemptsPerAccount: 10,
+      loginAttemptsPerIp: 50,
+    });
+    expect(defaults.secrets.jwtPreviousSecrets).toEqual([]);
+
+    const old = 'o'.repeat(32);
+    const config = loadConfig(
+      { ...secrets, BCRYPT_COST: '4', JWT_PREVIOUS_SECRETS: ` ${old} ,` },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.auth.bcryptCost).toBe(4);
+    expect(config.secrets.jwtPreviousSecrets).toEqual([old]);
+
+    const problems = problemsOf(() =>
+      loadConfig({ ...secrets, BCRYPT_COST: '3', JWT_PREVIOUS_SECRETS: 'short' }),
+    );
+    expect(problems.join('\n')).toMatch(/BCRYPT_COST/);
+    expect(problemsOf(() => loadConfig({ ...secrets, JWT_PREVIOUS_SECRETS: 'short' }))).toEqual([
+      'JWT_PREVIOUS_SECRETS: entry 1 must be at least 32 characters',
+    ]);
+  });
 });

@@ -56,6 +56,13 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
+  /** Earlier JWT secrets, comma-separated: tokens they signed still verify until they expire. */
+  JWT_PREVIOUS_SECRETS: optionalString,
+  /** bcrypt work factor; tests lower it to 4 to stay fast. */
+  BCRYPT_COST: int(12, 4, 15),
+  /** Login attempts per account and per client IP in 15 minutes, across all nodes. */
+  LOGIN_ATTEMPTS_PER_ACCOUNT: int(10, 1, 10_000),
+  LOGIN_ATTEMPTS_PER_IP: int(50, 1, 100_000),
   ENCRYPTION_KEYS: optionalString,
   META_APP_SECRET: optionalString,
   META_VERIFY_TOKEN: optionalString,
@@ -106,12 +113,19 @@ export interface Config {
   redis: { url: string; prefix: string } | null;
   secrets: {
     jwtSecret: string;
+    /** Verify-only JWT secrets from before a rotation. */
+    jwtPreviousSecrets: string[];
     /** The first key encrypts; every key decrypts (rotation). */
     encryptionKeys: EncryptionKey[];
     metaAppSecret: string;
     metaVerifyToken: string;
   };
   meta: { graphUrl: string };
+  auth: {
+    bcryptCost: number;
+    loginAttemptsPerAccount: number;
+    loginAttemptsPerIp: number;
+  };
   ai: {
     openai: { apiKey: string | undefined; baseUrl: string | undefined };
     anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
@@ -167,6 +181,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   };
 
   const jwtSecret = secret('JWT_SECRET');
+  const jwtPreviousSecrets = parsePreviousSecrets(e.JWT_PREVIOUS_SECRETS, problems);
   const encryptionKeys = parseEncryptionKeys(secret('ENCRYPTION_KEYS'), problems);
   const metaAppSecret = secret('META_APP_SECRET');
   const metaVerifyToken = secret('META_VERIFY_TOKEN');
@@ -198,8 +213,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
             : resolve(e.PGLITE_DATA_DIR ?? resolve(dataDir, 'pglite')),
         },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
-    secrets: { jwtSecret, encryptionKeys, metaAppSecret, metaVerifyToken },
+    secrets: { jwtSecret, jwtPreviousSecrets, encryptionKeys, metaAppSecret, metaVerifyToken },
     meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, '') },
+    auth: {
+      bcryptCost: e.BCRYPT_COST,
+      loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+      loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+    },
     ai: {
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
@@ -251,6 +271,21 @@ export function parseEncryptionKeys(raw: string, problems: string[]): Encryption
   if (keys.length === 0 && raw.trim() !== '') return keys;
   if (keys.length === 0) problems.push('ENCRYPTION_KEYS: at least one key is required');
   return keys;
+}
+
+/** Comma-separated, each at least as long as JWT_SECRET must be. */
+export function parsePreviousSecrets(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return [];
+  const secrets = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const [index, s] of secrets.entries()) {
+    if (s.length < 32) {
+      problems.push(`JWT_PREVIOUS_SECRETS: entry ${index + 1} must be at least 32 characters`);
+    }
+  }
+  return secrets;
 }
 
 /** Comma-separated IP addresses or CIDR ranges (IPv4 or IPv6). */

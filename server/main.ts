@@ -66,6 +66,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
+    app.setNodeUrl(url);
     log.info(
       {
         event: 'node.started',

@@ -27,12 +27,14 @@ export function opsRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/healthz',
+      access: 'public',
       rateLimit: 'none',
       handler: () => json({ status: 'ok', node: deps.nodeId } satisfies Health),
     }),
     defineRoute({
       method: 'GET',
       path: '/readyz',
+      access: 'public',
       rateLimit: 'none',
       async handler() {
         const [database, redis] = await Promise.all([
@@ -52,6 +54,7 @@ export function opsRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/metrics',
+      access: 'public',
       rateLimit: 'none',
       async handler() {
         return {

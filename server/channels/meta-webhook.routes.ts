@@ -37,6 +37,7 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/webhooks/meta',
+      access: 'public',
       rateLimit: 'signed',
       handler(ctx) {
         const q = ctx.query;
@@ -54,6 +55,7 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
     defineRoute({
       method: 'POST',
       path: '/api/webhooks/meta',
+      access: 'public',
       rateLimit: 'signed',
       body: { kind: 'raw', contentTypes: ['application/json'] },
       async handler(ctx) {

@@ -9,7 +9,15 @@ import type { RateLimiter } from '../ports';
 import { collectBody } from './body';
 import { createClientIpResolver } from './client-ip';
 import { parseBody, parseQuery } from './parse';
-import type { BodySpec, HttpMethod, Reply, RequestContext, Route } from './route';
+import type {
+  Authenticator,
+  AuthContext,
+  BodySpec,
+  HttpMethod,
+  Reply,
+  RequestContext,
+  Route,
+} from './route';
 import { createRouter } from './router';
 import { isScannerPath } from './scanner-paths';
 import { securityHeaders } from './security-headers';
@@ -20,6 +28,8 @@ export interface HttpAppOptions {
   /** Per-client-IP limit for everything except `rateLimit: 'none'` routes. */
   ipLimiter: RateLimiter;
   routes: readonly Route[];
+  /** Resolves the caller of every non-public route before its body is read. */
+  authenticator: Authenticator;
   trustedProxies: readonly string[];
   publicUrl: string | undefined;
   bodyLimitBytes: number;
@@ -125,6 +135,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       const verdict = await options.ipLimiter.hit(ip);
       if (!verdict.allowed) throw rateLimitError(verdict.retryAfterMs);
     }
+    // Before the body: an anonymous caller learns nothing from validation errors.
+    let auth: AuthContext | undefined;
+    if (route.access !== 'public') {
+      auth = await options.authenticator.authenticate(bearerToken(headers), route.access);
+    }
     const raw = body ? await body : Buffer.alloc(0);
     const ctx: RequestContext = {
       method,
@@ -136,10 +151,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       headers,
       ip,
       requestId,
-      log: reqLog,
+      log: auth ? reqLog.child({ userId: auth.userId, businessId: auth.businessId }) : reqLog,
+      auth,
     };
     try {
-      const reply = await route.handler(ctx as RequestContext<never, never, never>);
+      const reply = await route.handler(ctx as RequestContext<never, never, never, never>);
       if (!ex.aborted) sendReply(ex, reply, requestId);
       return reply.status ?? 200;
     } catch (err) {
@@ -310,6 +326,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       });
     },
   };
+}
+
+/** `Authorization: Bearer <token>`; anything else counts as no token. */
+function bearerToken(headers: ReadonlyMap<string, string>): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
+  return match?.[1];
 }
 
 /** Echo a sane incoming ID (a proxy's), else mint one. */

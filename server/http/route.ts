@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Role } from '../../shared/domain';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,7 +27,32 @@ export type BodyOf<S> = S extends { kind: 'json'; schema: infer Z extends z.ZodT
 
 export type QueryOf<Q> = Q extends z.ZodType ? z.output<Q> : Record<string, string>;
 
-export interface RequestContext<P = Record<string, string>, B = unknown, Q = unknown> {
+/**
+ * Who may call a route. `member` is any role of the business, `admin` is owner or admin,
+ * `owner` the owner only. Checked by the HTTP core before the handler runs.
+ */
+export type Access = 'public' | 'member' | 'admin' | 'owner';
+
+/** The caller of a non-public route, as of this request (the role is read from the database). */
+export interface AuthContext {
+  readonly userId: string;
+  readonly businessId: string;
+  readonly role: Role;
+}
+
+/** Turns a bearer token into the caller, or throws `unauthorized`/`forbidden`. */
+export interface Authenticator {
+  authenticate(token: string | undefined, access: Exclude<Access, 'public'>): Promise<AuthContext>;
+}
+
+export type AuthOf<A extends Access> = A extends 'public' ? undefined : AuthContext;
+
+export interface RequestContext<
+  P = Record<string, string>,
+  B = unknown,
+  Q = unknown,
+  A = AuthContext | undefined,
+> {
   readonly method: HttpMethod;
   readonly path: string;
   /** The route pattern, e.g. `/api/conversations/:id`; metrics label by it. */
@@ -40,6 +66,8 @@ export interface RequestContext<P = Record<string, string>, B = unknown, Q = unk
   readonly ip: string;
   readonly requestId: string;
   readonly log: Logger;
+  /** Set on every non-public route; the tenant of every query is `auth.businessId`. */
+  readonly auth: A;
 }
 
 export interface Reply {
@@ -60,24 +88,32 @@ export type RateLimitMode = 'ip' | 'signed' | 'none';
 export interface Route {
   method: HttpMethod;
   path: string;
+  access: Access;
   body?: BodySpec;
   query?: z.ZodType;
   rateLimit?: RateLimitMode;
-  handler: (ctx: RequestContext<never, never, never>) => Promise<Reply> | Reply;
+  handler: (ctx: RequestContext<never, never, never, never>) => Promise<Reply> | Reply;
 }
 
-/** Declares a route with its params, body and query typed from the pattern and the schemas. */
+/**
+ * Declares a route with its params, body and query typed from the pattern and the schemas.
+ * `access` is required: a route is public only when it says so.
+ */
 export function defineRoute<
   const P extends string,
+  const A extends Access,
   const S extends BodySpec | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
 >(route: {
   method: HttpMethod;
   path: P;
+  access: A;
   body?: S;
   query?: Q;
   rateLimit?: RateLimitMode;
-  handler: (ctx: RequestContext<PathParams<P>, BodyOf<S>, QueryOf<Q>>) => Promise<Reply> | Reply;
+  handler: (
+    ctx: RequestContext<PathParams<P>, BodyOf<S>, QueryOf<Q>, AuthOf<A>>,
+  ) => Promise<Reply> | Reply;
 }): Route {
   return route as unknown as Route;
 }

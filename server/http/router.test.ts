@@ -4,10 +4,15 @@ import { createRouter } from './router';
 
 const ok = () => json({});
 const router = createRouter([
-  defineRoute({ method: 'GET', path: '/api/orders/:id', handler: ok }),
-  defineRoute({ method: 'GET', path: '/api/orders/export', handler: ok }),
-  defineRoute({ method: 'POST', path: '/api/conversations/:id/claim', handler: ok }),
-  defineRoute({ method: 'PATCH', path: '/api/orders/:id', handler: ok }),
+  defineRoute({ method: 'GET', path: '/api/orders/:id', access: 'public', handler: ok }),
+  defineRoute({ method: 'GET', path: '/api/orders/export', access: 'public', handler: ok }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/conversations/:id/claim',
+    access: 'public',
+    handler: ok,
+  }),
+  defineRoute({ method: 'PATCH', path: '/api/orders/:id', access: 'public', handler: ok }),
 ]);
 
 describe('createRouter', () => {
@@ -39,8 +44,8 @@ describe('createRouter', () => {
   it('refuses two routes with the same shape', () => {
     expect(() =>
       createRouter([
-        defineRoute({ method: 'GET', path: '/a/:x', handler: ok }),
-        defineRoute({ method: 'GET', path: '/a/:y', handler: ok }),
+        defineRoute({ method: 'GET', path: '/a/:x', access: 'public', handler: ok }),
+        defineRoute({ method: 'GET', path: '/a/:y', access: 'public', handler: ok }),
       ]),
     ).toThrow(/Duplicate route/);
   });

@@ -62,6 +62,8 @@ export const users = pgTable(
     /** TOTP secret, encrypted with the ENCRYPTION_KEYS ring (`keyId:iv:tag:ciphertext`). */
     totpSecretEnc: text('totp_secret_enc'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** Highest TOTP time step accepted so far: a code at or before it is a replay. */
+    totpLastStep: integer('totp_last_step'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -95,7 +97,7 @@ export const integrations = pgTable(
     externalId: text('external_id').notNull(),
     name: text('name'),
     accessTokenEnc: text('access_token_enc').notNull(),
-    /** Last four characters of the token, for the masked view without decrypting. */
+    /** The masked token (`EAAG…9f2c`), so listing integrations never decrypts. */
     accessTokenHint: text('access_token_hint').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -413,4 +415,121 @@ export const timers = pgTable(
     primaryKey({ columns: [t.conversationId, t.timerId] }),
     index('timers_due_idx').on(t.shard, t.fireAt),
   ],
+);
+
+/**
+ * Opaque refresh tokens, stored as SHA-256. One family per login; each use marks the row used
+ * and issues the next one in the family. Found by hash (global), since the caller has no
+ * tenant yet when it presents one.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: id(),
+    businessId: businessRef(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
+);
+
+/** Single-use, expiring team invitations; the token is stored as SHA-256. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    businessId: businessRef(),
+    /** Stored lower-cased. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    index('invitations_business_created_idx').on(t.businessId, t.createdAt.desc()),
+  ],
+);
+
+/** Single-use 2FA recovery codes (SHA-256; they carry 80 random bits, so no slow hash needed). */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);
+
+/** A tenant's payment provider account; every secret is encrypted and kept with its mask. */
+export const paymentProviderSettings = pgTable(
+  'payment_provider_settings',
+  {
+    businessId: businessRef(),
+    provider: text('provider', { enum: PAYMENT_PROVIDERS }).notNull(),
+    secretKeyEnc: text('secret_key_enc').notNull(),
+    secretKeyMask: text('secret_key_mask').notNull(),
+    webhookSecretEnc: text('webhook_secret_enc'),
+    webhookSecretMask: text('webhook_secret_mask'),
+    publicKeyEnc: text('public_key_enc'),
+    publicKeyMask: text('public_key_mask'),
+    enabled: boolean('enabled').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.provider] })],
+);
+
+/** Per-tenant AI configuration; a business without a row uses the defaults. */
+export const aiSettings = pgTable('ai_settings', {
+  businessId: uuid('business_id')
+    .primaryKey()
+    .references(() => businesses.id, { onDelete: 'cascade' }),
+  providerOrder: jsonb('provider_order').$type<string[]>().notNull(),
+  models: jsonb('models').$type<Record<string, string>>().notNull().default({}),
+  systemPrompt: text('system_prompt'),
+  monthlyBudgetMinor: bigint('monthly_budget_minor', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Meta data-deletion and deauthorize callbacks. Not tenant data: Meta's user spans tenants, so
+ * only system code reads this table (the tenant role has no grant on it).
+ */
+export const metaDeletionRequests = pgTable(
+  'meta_deletion_requests',
+  {
+    id: id(),
+    kind: text('kind', { enum: ['data_deletion', 'deauthorize'] }).notNull(),
+    confirmationCode: text('confirmation_code').notNull(),
+    metaUserId: text('meta_user_id').notNull(),
+    status: text('status', { enum: ['pending', 'completed'] })
+      .notNull()
+      .default('pending'),
+    erasedContacts: integer('erased_contacts').notNull().default(0),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('meta_deletion_requests_code_key').on(t.confirmationCode)],
 );

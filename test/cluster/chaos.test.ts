@@ -135,7 +135,15 @@ describe.skipIf(!haveServices)('cluster under chaos (3 node processes)', () => {
       await waitFor(() => posted >= plan.length * 0.5, 60_000);
       frozen.process.kill('SIGSTOP');
       isFrozen = true;
-      await new Promise((r) => setTimeout(r, LEASE_TTL_MS * 3));
+      // Past its lease: the survivors take every one of its shards, then each conversation gets
+      // at least one more event (a full round) while it still sleeps.
+      await waitFor(
+        async () =>
+          (await sql`select count(*)::int as n from shard_leases where owner = 'n2'`)[0]!.n === 0,
+        30_000,
+      );
+      const roundFrom = posted;
+      await waitFor(() => posted >= Math.min(plan.length, roundFrom + CONVERSATIONS * 2), 60_000);
       frozen.process.kill('SIGCONT');
       isFrozen = false;
       await waitFor(() => posted >= plan.length * 0.75, 60_000);

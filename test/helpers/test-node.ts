@@ -43,6 +43,8 @@ export async function createCluster(mode: Mode): Promise<Cluster> {
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DEMO: '0',
+    // bcrypt at its minimum cost: the tests exercise the logic, not the work factor.
+    BCRYPT_COST: '4',
     ...TEST_SECRETS,
     ...(mode === 'full'
       ? {

@@ -17,17 +17,20 @@ function probeRoutes(gate: { open: Promise<void> }): Route[] {
     defineRoute({
       method: 'POST',
       path: '/api/probe/echo',
+      access: 'public',
       body: { kind: 'json', schema: z.object({ name: z.string().min(1), n: z.number().int() }) },
       handler: (ctx) => json({ got: ctx.body }),
     }),
     defineRoute({
       method: 'GET',
       path: '/api/probe/items/:id',
+      access: 'public',
       handler: (ctx) => json({ id: ctx.params.id }),
     }),
     defineRoute({
       method: 'GET',
       path: '/api/probe/boom',
+      access: 'public',
       handler: () => {
         throw new Error('relation "secret_table" does not exist at /srv/parley/db.ts:42');
       },
@@ -35,6 +38,7 @@ function probeRoutes(gate: { open: Promise<void> }): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/probe/conflict',
+      access: 'public',
       handler: () => {
         throw new AppError('conflict', { message: 'Already claimed.' });
       },
@@ -42,6 +46,7 @@ function probeRoutes(gate: { open: Promise<void> }): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/probe/slow',
+      access: 'public',
       rateLimit: 'none',
       async handler() {
         await gate.open;

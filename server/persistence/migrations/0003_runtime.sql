@@ -40,3 +40,11 @@ CREATE UNIQUE INDEX "conversations_contact_key" ON "conversations" USING btree (
 CREATE INDEX "messages_conversation_seq_idx" ON "messages" USING btree ("conversation_id","seq");--> statement-breakpoint
 -- One lease row per virtual shard; SHARD_COUNT in server/runtime/shards.ts must match.
 INSERT INTO "shard_leases" ("shard") SELECT generate_series(0, 255) ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Runtime bookkeeping is system code's alone; timers are tenant rows like the rest.
+REVOKE ALL ON TABLE shard_leases, cluster_nodes FROM parley_tenant;
+--> statement-breakpoint
+ALTER TABLE timers ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY tenant_isolation ON timers TO parley_tenant
+  USING (business_id = parley_current_business()) WITH CHECK (business_id = parley_current_business());

@@ -1,0 +1,151 @@
+import { eq } from 'drizzle-orm';
+import {
+  twoFactorCodeRequestSchema,
+  type TwoFactorEnableResponse,
+  type TwoFactorSetupResponse,
+} from '../../shared/auth.schema';
+import { writeAudit } from '../audit/audit.pg';
+import { AppError } from '../errors';
+import { defineRoute, json, noContent, type Route } from '../http/route';
+import { recoveryCodes, users } from '../persistence/schema';
+import { withTenant, type Tx } from '../persistence/tenant';
+import type { RouteDeps } from '../route-deps';
+import {
+  hashRecoveryCode,
+  isTotpCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  otpauthUrl,
+  qrSvg,
+} from './totp';
+import { consumeSecondFactor, totpContext } from './two-factor.pg';
+import { findUserById } from './users.pg';
+
+const invalidCode = (message = 'The code is not valid.') =>
+  new AppError('bad_request', { message, issues: [{ path: 'body.code', message }] });
+
+async function loadSelf(tx: Tx, userId: string) {
+  const user = await findUserById(tx, userId);
+  if (!user) throw new AppError('unauthorized');
+  return user;
+}
+
+/** TOTP setup, enable and disable for the signed-in user (api.md, "Auth and accounts"). */
+export function twoFactorRoutes(deps: RouteDeps): Route[] {
+  const { db, box } = deps;
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/auth/2fa/setup',
+      access: 'member',
+      async handler(ctx) {
+        const { userId, businessId } = ctx.auth;
+        const secret = newTotpSecret();
+        // Pending until enabled: stored (encrypted) now, so enable can check a code against it.
+        const email = await withTenant(db, businessId, async (tx) => {
+          const user = await loadSelf(tx, userId);
+          if (user.totpEnabledAt) {
+            throw new AppError('conflict', { message: 'Two-factor authentication is already on.' });
+          }
+          await tx
+            .update(users)
+            .set({
+              totpSecretEnc: box.encrypt(secret, totpContext(userId)),
+              totpLastStep: null,
+              updatedAt: new Date(),
+            })
+            .where(eq(users.id, userId));
+          return user.email;
+        });
+        const url = otpauthUrl(secret, email);
+        return json({
+          secret,
+          otpauthUrl: url,
+          qrSvg: await qrSvg(url),
+        } satisfies TwoFactorSetupResponse);
+      },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/api/auth/2fa/enable',
+      access: 'member',
+      body: { kind: 'json', schema: twoFactorCodeRequestSchema },
+      async handler(ctx) {
+        const { userId, businessId } = ctx.auth;
+        if (!isTotpCode(ctx.body.code)) throw invalidCode('Enter the 6-digit code from your app.');
+        await deps.limits.secondFactorAttempt(userId);
+        const codes = newRecoveryCodes();
+        await withTenant(db, businessId, async (tx) => {
+          const user = await loadSelf(tx, userId);
+          if (user.totpEnabledAt) {
+            throw new AppError('conflict', { message: 'Two-factor authentication is already on.' });
+          }
+          if (!user.totpSecretEnc) {
+            throw new AppError('conflict', { message: 'Start the two-factor setup first.' });
+          }
+          if ((await consumeSecondFactor(tx, box, user, ctx.body.code)) !== 'totp') {
+            throw invalidCode();
+          }
+          await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+          await tx
+            .insert(recoveryCodes)
+            .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) as string })));
+          await tx
+            .update(users)
+            .set({ totpEnabledAt: new Date(), updatedAt: new Date() })
+            .where(eq(users.id, userId));
+          await writeAudit(tx, {
+            businessId,
+            actorUserId: userId,
+            action: 'two_factor.enabled',
+            targetType: 'user',
+            targetId: userId,
+            ip: ctx.ip,
+          });
+        });
+        return json({ recoveryCodes: codes } satisfies TwoFactorEnableResponse);
+      },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/api/auth/2fa/disable',
+      access: 'member',
+      body: { kind: 'json', schema: twoFactorCodeRequestSchema },
+      async handler(ctx) {
+        const { userId, businessId } = ctx.auth;
+        await deps.limits.secondFactorAttempt(userId);
+        await withTenant(db, businessId, async (tx) => {
+          const user = await loadSelf(tx, userId);
+          if (!user.totpEnabledAt) {
+            throw new AppError('conflict', { message: 'Two-factor authentication is off.' });
+          }
+          // A recovery code also works: disabling is what someone who lost the phone needs.
+          const used = await consumeSecondFactor(tx, box, user, ctx.body.code);
+          if (!used) throw invalidCode();
+          await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+          await tx
+            .update(users)
+            .set({
+              totpSecretEnc: null,
+              totpEnabledAt: null,
+              totpLastStep: null,
+              updatedAt: new Date(),
+            })
+            .where(eq(users.id, userId));
+          await writeAudit(tx, {
+            businessId,
+            actorUserId: userId,
+            action: 'two_factor.disabled',
+            targetType: 'user',
+            targetId: userId,
+            ip: ctx.ip,
+            meta: { with: used },
+          });
+        });
+        return noContent();
+      },
+    }),
+  ];
+}

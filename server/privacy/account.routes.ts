@@ -1,0 +1,95 @@
+import { eq, inArray } from 'drizzle-orm';
+import { deleteAccountRequestSchema } from '../../shared/privacy.schema';
+import { writeAudit } from '../audit/audit.pg';
+import { consumeSecondFactor } from '../auth/two-factor.pg';
+import { findUserById } from '../auth/users.pg';
+import { AppError } from '../errors';
+import { defineRoute, json, type Route } from '../http/route';
+import type { Db } from '../persistence/db';
+import { businesses, memberships, users } from '../persistence/schema';
+import { withTenant } from '../persistence/tenant';
+import type { RouteDeps } from '../route-deps';
+import { buildAccountExport } from './account-export.pg';
+
+/**
+ * Erases a business: its members' accounts first (a user belongs to one business), then the
+ * business row, whose deletion cascades to every table that carries its business_id. Run in
+ * the tenant's transaction. Returns how many members were erased.
+ */
+async function eraseBusiness(tx: Db, businessId: string): Promise<number> {
+  const ids = (
+    await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(eq(memberships.businessId, businessId))
+  ).map((m) => m.userId);
+  if (ids.length > 0) await tx.delete(users).where(inArray(users.id, ids));
+  await tx.delete(businesses).where(eq(businesses.id, businessId));
+  return ids.length;
+}
+
+/** The business's own privacy rights (api.md, "Privacy"): export and erasure. Owner only. */
+export function accountRoutes(deps: RouteDeps): Route[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/account/export',
+      access: 'owner',
+      async handler(ctx) {
+        const { businessId, userId } = ctx.auth;
+        const bundle = await withTenant(db, businessId, async (tx) => {
+          await writeAudit(tx, {
+            businessId,
+            actorUserId: userId,
+            action: 'account.exported',
+            targetType: 'business',
+            targetId: businessId,
+            ip: ctx.ip,
+          });
+          return buildAccountExport(tx, businessId);
+        });
+        const day = bundle.exportedAt.slice(0, 10);
+        return json(bundle, 200, {
+          'content-disposition': `attachment; filename="parley-export-${day}.json"`,
+        });
+      },
+    }),
+
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/account',
+      access: 'owner',
+      body: { kind: 'json', schema: deleteAccountRequestSchema },
+      async handler(ctx) {
+        const { businessId, userId } = ctx.auth;
+        await deps.limits.secondFactorAttempt(userId);
+        const owner = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
+        // 403, not 401: the session is fine, the confirmation is not.
+        if (!owner || !(await deps.passwords.verify(ctx.body.password, owner.passwordHash))) {
+          throw new AppError('forbidden', { message: 'The password is not correct.' });
+        }
+        const members = await withTenant(db, businessId, async (tx) => {
+          if (owner.totpEnabledAt) {
+            if (!ctx.body.totp) throw new AppError('totp_required');
+            if (!(await consumeSecondFactor(tx, deps.box, owner, ctx.body.totp))) {
+              throw new AppError('totp_required', { message: 'The two-factor code is not valid.' });
+            }
+          }
+          return eraseBusiness(tx, businessId);
+        });
+        // A tombstone outside the erased tenant: that it happened, never what was there.
+        await writeAudit(db, {
+          businessId: null,
+          action: 'account.deleted',
+          targetType: 'business',
+          targetId: businessId,
+          ip: ctx.ip,
+          meta: { members },
+        });
+        ctx.log.info({ event: 'account.deleted', businessId, members }, 'business erased');
+        return json({ status: 'erased' }, 202);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,21 @@
+import type { AccessTokens } from './auth/access-tokens';
+import type { AuthLimits } from './auth/auth-limits';
+import type { Passwords } from './auth/passwords';
+import type { SecretBox } from './crypto/secret-box';
+import type { Db } from './persistence/db';
+import type { Runtime } from './runtime/runtime';
+
+/** What the product's route modules are built from; `createApp` assembles it once. */
+export interface RouteDeps {
+  /** The owning role's handle. Tenant work goes through `withTenant(db, businessId, …)`. */
+  db: Db;
+  box: SecretBox;
+  tokens: AccessTokens;
+  passwords: Passwords;
+  limits: AuthLimits;
+  metaAppSecret: string;
+  /** The actor host: routes that queue conversation events hint it after committing. */
+  runtime: Runtime;
+  /** PUBLIC_URL when set, else this node's own URL (known once it listens). */
+  baseUrl(): string;
+}

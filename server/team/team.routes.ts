@@ -1,0 +1,118 @@
+import { and, eq } from 'drizzle-orm';
+import { updateMemberRequestSchema, type TeamResponse } from '../../shared/auth.schema';
+import { writeAudit } from '../audit/audit.pg';
+import { revokeUserSessions } from '../auth/refresh-tokens.pg';
+import { AppError } from '../errors';
+import { uuidParam } from '../http/params';
+import { defineRoute, json, noContent, type AuthContext, type Route } from '../http/route';
+import { memberships, users } from '../persistence/schema';
+import { withTenant, type Tx } from '../persistence/tenant';
+import type { RouteDeps } from '../route-deps';
+import { findMember, listMembers, listPendingInvitations } from './team.pg';
+
+/**
+ * The member another member (owner or admin) may manage: not themselves, not the owner.
+ * A user of another business is simply not found.
+ */
+async function manageableMember(tx: Tx, auth: AuthContext, targetId: string, verb: string) {
+  if (targetId === auth.userId) {
+    throw new AppError('forbidden', { message: `You cannot ${verb} yourself.` });
+  }
+  const member = await findMember(tx, auth.businessId, targetId);
+  if (!member) throw new AppError('not_found');
+  if (member.role === 'owner') {
+    throw new AppError('forbidden', {
+      message: `The owner cannot be ${verb === 'remove' ? 'removed' : 'changed'}.`,
+    });
+  }
+  return member;
+}
+
+/** The team list and member management (api.md, "Auth and accounts"). */
+export function teamRoutes(deps: RouteDeps): Route[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/team',
+      access: 'member',
+      handler: (ctx) =>
+        withTenant(db, ctx.auth.businessId, async (tx) => {
+          const members = await listMembers(tx, ctx.auth.businessId);
+          const manages = ctx.auth.role === 'owner' || ctx.auth.role === 'admin';
+          const invitations = manages ? await listPendingInvitations(tx, ctx.auth.businessId) : [];
+          return json({ members, invitations } satisfies TeamResponse);
+        }),
+    }),
+
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/team/:userId',
+      access: 'admin',
+      body: { kind: 'json', schema: updateMemberRequestSchema },
+      handler: (ctx) =>
+        withTenant(db, ctx.auth.businessId, async (tx) => {
+          const { businessId } = ctx.auth;
+          const target = await manageableMember(
+            tx,
+            ctx.auth,
+            uuidParam(ctx.params.userId),
+            'change',
+          );
+          await tx
+            .update(memberships)
+            .set({ role: ctx.body.role, updatedAt: new Date() })
+            .where(
+              and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
+            );
+          await writeAudit(tx, {
+            businessId,
+            actorUserId: ctx.auth.userId,
+            action: 'team.role_changed',
+            targetType: 'user',
+            targetId: target.userId,
+            ip: ctx.ip,
+            meta: { from: target.role, to: ctx.body.role },
+          });
+          return json({ ...target, role: ctx.body.role });
+        }),
+    }),
+
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/team/:userId',
+      access: 'admin',
+      async handler(ctx) {
+        const { businessId } = ctx.auth;
+        await withTenant(db, businessId, async (tx) => {
+          const target = await manageableMember(
+            tx,
+            ctx.auth,
+            uuidParam(ctx.params.userId),
+            'remove',
+          );
+          await revokeUserSessions(tx, target.userId, businessId);
+          // A user belongs to one business, so the account goes with the membership (and its
+          // email can be invited again). Deleted before the membership: the users policy only
+          // shows members of this business.
+          await tx.delete(users).where(eq(users.id, target.userId));
+          await tx
+            .delete(memberships)
+            .where(
+              and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
+            );
+          await writeAudit(tx, {
+            businessId,
+            actorUserId: ctx.auth.userId,
+            action: 'team.removed',
+            targetType: 'user',
+            targetId: target.userId,
+            ip: ctx.ip,
+            meta: { role: target.role },
+          });
+        });
+        return noContent();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { otpSchema, passwordSchema } from './auth.schema';
+
+/** api.md, "Privacy". */
+
+export const deleteAccountRequestSchema = z.object({
+  password: passwordSchema,
+  totp: otpSchema.optional(),
+});
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
+
+export const consentRequestSchema = z.object({ granted: z.boolean() });
+export type ConsentRequest = z.infer<typeof consentRequestSchema>;
+
+export const consentResponseSchema = z.object({
+  id: z.string(),
+  consentGranted: z.boolean(),
+  optedOutAt: z.string().nullable(),
+});
+export type ConsentResponse = z.infer<typeof consentResponseSchema>;
+
+/** The shape Meta requires from a data-deletion callback (snake case is Meta's). */
+export const metaDataDeletionResponseSchema = z.object({
+  url: z.string(),
+  confirmation_code: z.string(),
+});
+export type MetaDataDeletionResponse = z.infer<typeof metaDataDeletionResponseSchema>;
+
+export const metaDeletionStatusSchema = z.object({
+  confirmationCode: z.string(),
+  status: z.enum(['pending', 'completed']),
+  message: z.string(),
+  requestedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type MetaDeletionStatus = z.infer<typeof metaDeletionStatusSchema>;
+
+const rows = z.array(z.record(z.string(), z.unknown()));
+
+/** `GET /api/account/export`: everything the business holds, secrets masked. */
+export const accountExportSchema = z.object({
+  format: z.literal('parley-export/1'),
+  exportedAt: z.string(),
+  business: z.record(z.string(), z.unknown()),
+  members: rows,
+  invitations: rows,
+  integrations: rows,
+  paymentProviders: rows,
+  aiSettings: z.record(z.string(), z.unknown()).nullable(),
+  products: rows,
+  contacts: rows,
+  conversations: rows,
+  messages: rows,
+  orders: rows,
+  payments: rows,
+  auditLog: rows,
+});
+export type AccountExport = z.infer<typeof accountExportSchema>;

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import { sessionResponseSchema, type SessionResponse } from '../../shared/auth.schema';
+import { request } from './http';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Signup extends SessionResponse {
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+export const uniqueEmail = (label = 'user') =>
+  `${label}-${++counter}-${randomBytes(3).toString('hex')}@example.com`;
+
+/** Registers a new business; its owner's session comes back with the credentials used. */
+export async function registerBusiness(
+  baseUrl: string,
+  businessName = `Shop ${randomBytes(2).toString('hex')}`,
+): Promise<Signup> {
+  const email = uniqueEmail('owner');
+  const res = await request(baseUrl, '/api/auth/register', {
+    json: { businessName, email, password: PASSWORD, name: 'Owner' },
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
+  return { ...sessionResponseSchema.parse(res.body), email, password: PASSWORD };
+}
+
+export async function login(baseUrl: string, email: string, password = PASSWORD, totp?: string) {
+  return request<SessionResponse>(baseUrl, '/api/auth/login', {
+    json: { email, password, ...(totp ? { totp } : {}) },
+  });
+}
+
+/** Invites `role` and accepts as a new user; returns the member's session. */
+export async function addMember(
+  baseUrl: string,
+  ownerToken: string,
+  role: 'admin' | 'agent',
+): Promise<Signup> {
+  const email = uniqueEmail(role);
+  const invite = await request<{ token: string }>(baseUrl, '/api/team/invitations', {
+    token: ownerToken,
+    json: { email, role },
+  });
+  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${invite.text}`);
+  const accept = await request(baseUrl, '/api/auth/accept-invitation', {
+    json: { token: invite.body.token, name: `A ${role}`, password: PASSWORD },
+  });
+  if (accept.status !== 201) throw new Error(`accept failed: ${accept.status} ${accept.text}`);
+  return { ...sessionResponseSchema.parse(accept.body), email, password: PASSWORD };
+}
+
+/** The code an authenticator app would show `offsetSteps` periods from now. */
+export function totpCode(secret: string, offsetSteps = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}

@@ -1,0 +1,344 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountExportSchema, type AccountExport } from '../../shared/privacy.schema';
+import { twoFactorSetupResponseSchema } from '../../shared/auth.schema';
+import type { Route } from '../../server/http/route';
+import type { RunningNode } from '../../server/main';
+import type { Db } from '../../server/persistence/db';
+import {
+  contacts,
+  conversations,
+  eventLog,
+  inbox,
+  payments,
+  products,
+  timers,
+} from '../../server/persistence/schema';
+import { TENANT_ROLE, withTenant } from '../../server/persistence/tenant';
+import { addMember, registerBusiness, totpCode, uniqueEmail, type Signup } from '../helpers/auth';
+import { request } from '../helpers/http';
+import { seedContact, type SeededContact } from '../helpers/seed';
+import { requireServices } from '../helpers/services';
+import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+
+const haveServices = await requireServices('isolation [full]', 'postgres', 'redis');
+
+interface Tenant {
+  owner: Signup;
+  admin: Signup;
+  integrationId: string;
+  externalId: string;
+  invitationId: string;
+  seeded: SeededContact;
+  marker: string;
+}
+
+/**
+ * Which row of business A each path param names, per route. A new business-scoped route with
+ * a param fails the test until it is listed here, so isolation coverage cannot fall behind.
+ */
+const ROW_PARAMS: Record<string, (a: Tenant) => Record<string, string>> = {
+  '/api/team/:userId': (a) => ({ userId: a.admin.user.id }),
+  '/api/team/invitations/:id': (a) => ({ id: a.invitationId }),
+  '/api/integrations/:id': (a) => ({ id: a.integrationId }),
+  '/api/contacts/:id/consent': (a) => ({ id: a.seeded.contactId }),
+  '/api/contacts/:id': (a) => ({ id: a.seeded.contactId }),
+};
+/** Params that pick from a fixed vocabulary, not a row: the caller acts on its own settings. */
+const VOCABULARY_PARAMS: Record<string, Record<string, string>> = {
+  '/api/payment-providers/:provider': { provider: 'stripe' },
+};
+/** A valid body for every route that takes one, so the route gets past validation. */
+const BODIES: Record<string, (a: Tenant) => unknown> = {
+  'POST /api/auth/2fa/enable': () => ({ code: '123456' }),
+  'POST /api/auth/2fa/disable': () => ({ code: '123456' }),
+  'POST /api/team/invitations': () => ({ email: uniqueEmail('b-invite'), role: 'agent' }),
+  'PATCH /api/team/:userId': () => ({ role: 'agent' }),
+  // A's channel account: B must neither see nor take it over.
+  'POST /api/integrations': (a) => ({
+    channel: 'messenger',
+    externalId: a.externalId,
+    accessToken: `EAAGb-${randomBytes(12).toString('hex')}`,
+  }),
+  'PUT /api/payment-providers/:provider': () => ({
+    secretKey: 'sk_test_b_0123456789abcdef',
+    enabled: true,
+  }),
+  'PUT /api/ai-settings': () => ({ providerOrder: ['offline'] }),
+  'POST /api/contacts/:id/consent': () => ({ granted: false }),
+  'DELETE /api/account': () => ({ password: 'not the owner password' }),
+};
+
+function fill(path: string, params: Record<string, string>): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`no value for :${name} in ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+const rowsOf = (result: unknown): Record<string, unknown>[] =>
+  Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
+
+/** Every table row the tenant holds through the API's own export, minus its volatile parts. */
+async function exportOf(url: string, token: string) {
+  const res = await request<AccountExport>(url, '/api/account/export', { token });
+  expect(res.status).toBe(200);
+  const bundle = accountExportSchema.parse(res.body);
+  return {
+    ...bundle,
+    exportedAt: undefined,
+    auditLog: bundle.auditLog.filter((e) => e.action !== 'account.exported'),
+  };
+}
+
+async function seedTenant(node: RunningNode, label: string): Promise<Tenant> {
+  const marker = `${label}-${randomBytes(4).toString('hex')}`;
+  const owner = await registerBusiness(node.url, `Business ${marker}`);
+  const admin = await addMember(node.url, owner.accessToken, 'admin');
+  const externalId = String(1e14 + Math.floor(Math.random() * 1e13));
+  const integration = await request<{ id: string }>(node.url, '/api/integrations', {
+    token: owner.accessToken,
+    json: {
+      channel: 'messenger',
+      externalId,
+      accessToken: `EAAG${marker}0123456789`,
+      name: `Page ${marker}`,
+    },
+  });
+  expect(integration.status).toBe(201);
+  const invited = await request<{ invitation: { id: string } }>(node.url, '/api/team/invitations', {
+    token: owner.accessToken,
+    json: { email: uniqueEmail(marker), role: 'agent' },
+  });
+  await request(node.url, '/api/payment-providers/paystack', {
+    method: 'PUT',
+    token: owner.accessToken,
+    json: {
+      secretKey: `sk_live_${marker}_0123456789`,
+      webhookSecret: `whsec_${marker}_0123456789`,
+      enabled: true,
+    },
+  });
+  await request(node.url, '/api/ai-settings', {
+    method: 'PUT',
+    token: owner.accessToken,
+    json: { providerOrder: ['anthropic', 'offline'], systemPrompt: `Sell for ${marker}` },
+  });
+  // Recovery codes and a used TOTP step for the admin.
+  const setup = await request(node.url, '/api/auth/2fa/setup', {
+    method: 'POST',
+    token: admin.accessToken,
+  });
+  const { secret } = twoFactorSetupResponseSchema.parse(setup.body);
+  await request(node.url, '/api/auth/2fa/enable', {
+    token: admin.accessToken,
+    json: { code: await totpCode(secret) },
+  });
+
+  const db = node.app.database.db;
+  const businessId = owner.business.id;
+  const seeded = await seedContact(db, businessId, {
+    externalId: `psid-${marker}`,
+    states: ['bot', 'closed'],
+  });
+  await seedRuntimeRows(db, businessId, seeded);
+  return {
+    owner,
+    admin,
+    integrationId: integration.body.id,
+    externalId,
+    invitationId: invited.body.invitation.id,
+    seeded,
+    marker,
+  };
+}
+
+/** Rows of the tables no route of this issue writes: products, payments, event log, inbox. */
+async function seedRuntimeRows(db: Db, businessId: string, seeded: SeededContact) {
+  const conversationId = seeded.conversationIds[0] as string;
+  await db
+    .insert(products)
+    .values({ businessId, sku: 'SKU-1', name: 'Shoe', priceMinor: 1250, currency: 'USD' });
+  await db.insert(payments).values({
+    businessId,
+    orderId: seeded.orderId,
+    provider: 'paystack',
+    reference: `ref-${randomBytes(4).toString('hex')}`,
+    amountMinor: 1250,
+    currency: 'USD',
+  });
+  await db
+    .insert(eventLog)
+    .values({ businessId, conversationId, version: 1, type: 'customer.message', payload: {} });
+  // Already applied (it is version 1 in the event log), so the live runtime leaves it alone.
+  await db.insert(inbox).values({
+    businessId,
+    conversationId,
+    shard: 7,
+    source: 'meta',
+    sourceEventId: `mid-${randomBytes(4).toString('hex')}`,
+    type: 'customer.message',
+    payload: {},
+    processedAt: new Date(),
+  });
+  await db.update(conversations).set({ version: 1 }).where(eq(conversations.id, conversationId));
+  await db.insert(timers).values({
+    conversationId,
+    timerId: 'xstate.after.handoffWait.conversation.handoff.queued',
+    businessId,
+    shard: 7,
+    fireAt: new Date(Date.now() + 24 * 3600 * 1000),
+    event: { type: 'xstate.after.handoffWait.conversation.handoff.queued' },
+    armedVersion: 1,
+  });
+}
+
+/** Strings that identify A's data; none may appear in an answer to B. */
+function markersOf(a: Tenant): string[] {
+  return [
+    a.marker,
+    a.owner.business.id,
+    a.owner.user.id,
+    a.owner.email,
+    a.admin.user.id,
+    a.admin.email,
+    a.integrationId,
+    a.invitationId,
+    a.seeded.contactId,
+    a.seeded.externalId,
+    ...a.seeded.conversationIds,
+    ...a.seeded.messageIds,
+  ];
+}
+
+for (const mode of MODES) {
+  describe.skipIf(mode === 'full' && !haveServices)(`tenant isolation [${mode}]`, () => {
+    let cluster: Cluster;
+    let node: RunningNode;
+    let a: Tenant;
+    let b: Tenant;
+
+    beforeAll(async () => {
+      cluster = await createCluster(mode);
+      node = await cluster.start({ LOGIN_ATTEMPTS_PER_IP: '1000' });
+      a = await seedTenant(node, 'alpha');
+      b = await seedTenant(node, 'bravo');
+    });
+    afterAll(async () => {
+      await cluster?.[Symbol.asyncDispose]();
+    });
+
+    it('answers every business-scoped route called on A’s ids with B’s token with 404/403, never data', async () => {
+      const scoped = node.app.routes.filter((r: Route) => r.access !== 'public');
+      expect(scoped.length).toBeGreaterThanOrEqual(20);
+      const before = await exportOf(node.url, a.owner.accessToken);
+      const markers = markersOf(a);
+
+      for (const route of scoped) {
+        const label = `${route.method} ${route.path}`;
+        const hasParams = route.path.includes(':');
+        const rowParams = ROW_PARAMS[route.path];
+        const vocabulary = VOCABULARY_PARAMS[route.path];
+        if (hasParams && !rowParams && !vocabulary) {
+          throw new Error(`${label}: add its params to ROW_PARAMS or VOCABULARY_PARAMS`);
+        }
+        const makeBody = BODIES[label];
+        if (route.body && !makeBody) throw new Error(`${label}: add a valid body to BODIES`);
+
+        const path = hasParams
+          ? fill(route.path, { ...rowParams?.(a), ...vocabulary })
+          : route.path;
+        const res = await request(node.url, path, {
+          method: route.method,
+          token: b.owner.accessToken,
+          ...(makeBody ? { json: makeBody(a) } : {}),
+        });
+        if (rowParams) expect([403, 404], label).toContain(res.status);
+        expect(res.status, label).toBeLessThan(500);
+        for (const marker of markers)
+          expect(res.text, `${label} leaked ${marker}`).not.toContain(marker);
+      }
+
+      // Nothing of A changed either.
+      expect(await exportOf(node.url, a.owner.accessToken)).toEqual(before);
+    });
+
+    it('with the business filter forgotten, RLS still returns nothing of the other business', async () => {
+      const db = node.app.database.db;
+      const tenantTables = rowsOf(
+        await db.execute(sql`
+          select table_name as name from information_schema.columns
+          where table_schema = 'public' and column_name = 'business_id' order by 1`),
+      ).map((r) => String(r.name));
+      expect(tenantTables.length).toBeGreaterThanOrEqual(15);
+
+      for (const table of tenantTables) {
+        const all = rowsOf(
+          await db.execute(sql.raw(`select business_id::text as b from "${table}"`)),
+        );
+        const seenByB = await withTenant(db, b.owner.business.id, async (tx) =>
+          rowsOf(await tx.execute(sql.raw(`select business_id::text as b from "${table}"`))),
+        );
+        // The owning role (system code) sees A's rows: the query itself would return them.
+        expect(
+          all.some((r) => r.b === a.owner.business.id),
+          `${table} has rows of A`,
+        ).toBe(true);
+        expect(seenByB.length, table).toBeGreaterThan(0);
+        expect(
+          seenByB.every((r) => r.b === b.owner.business.id),
+          table,
+        ).toBe(true);
+      }
+
+      await withTenant(db, b.owner.business.id, async (tx) => {
+        const businesses = rowsOf(await tx.execute(sql`select id::text as id from businesses`));
+        expect(businesses.map((r) => r.id)).toEqual([b.owner.business.id]);
+        const users = rowsOf(await tx.execute(sql`select id::text as id from users`));
+        expect(users.map((r) => r.id).sort()).toEqual([b.owner.user.id, b.admin.user.id].sort());
+        const codes = rowsOf(await tx.execute(sql`select user_id::text as u from recovery_codes`));
+        expect(codes.length).toBe(10);
+        expect(codes.every((r) => r.u === b.admin.user.id)).toBe(true);
+        // Through drizzle too: a select without a where clause.
+        const rows = await tx.select().from(contacts);
+        expect(rows.map((r) => r.id)).toEqual([b.seeded.contactId]);
+        // Writes without a filter touch only B's rows.
+        await tx.update(contacts).set({ name: 'renamed by B' });
+      });
+      const [aContact] = rowsOf(
+        await db.execute(sql`select name from contacts where id = ${a.seeded.contactId}`),
+      );
+      expect(aContact?.name).not.toBe('renamed by B');
+
+      // Writing a row for another business is refused outright.
+      await expect(
+        withTenant(db, b.owner.business.id, (tx) =>
+          tx
+            .insert(contacts)
+            .values({ businessId: a.owner.business.id, channel: 'messenger', externalId: 'x' }),
+        ),
+      ).rejects.toThrow();
+      // No business set: the tenant role sees nothing at all.
+      const none = await db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('role', ${TENANT_ROLE}, true)`);
+        return rowsOf(await tx.execute(sql`select id from contacts`));
+      });
+      expect(none).toEqual([]);
+    });
+
+    it('leaves no table both reachable by the tenant role and outside RLS', async () => {
+      const rows = rowsOf(
+        await node.app.database.db.execute(sql`
+          select c.relname as name, c.relrowsecurity as rls,
+                 has_table_privilege(${TENANT_ROLE}, c.oid, 'SELECT') as readable
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind = 'r'`),
+      );
+      const exposed = rows.filter((r) => r.readable && !r.rls).map((r) => r.name);
+      expect(exposed).toEqual([]);
+      expect(rows.find((r) => r.name === 'meta_deletion_requests')?.readable).toBe(false);
+    });
+  });
+}

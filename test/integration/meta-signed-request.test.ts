@@ -1,0 +1,151 @@
+import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrationListResponseSchema } from '../../shared/settings.schema';
+import {
+  metaDataDeletionResponseSchema,
+  metaDeletionStatusSchema,
+} from '../../shared/privacy.schema';
+import { errorBodySchema } from '../../shared/errors';
+import type { RunningNode } from '../../server/main';
+import { contacts, messages } from '../../server/persistence/schema';
+import { signSignedRequest } from '../../server/privacy/signed-request';
+import { registerBusiness } from '../helpers/auth';
+import { request } from '../helpers/http';
+import { seedContact } from '../helpers/seed';
+import { requireServices } from '../helpers/services';
+import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
+
+const haveServices = await requireServices('meta signed_request [full]', 'postgres', 'redis');
+const codeOf = (body: unknown) => errorBodySchema.parse(body).error.code;
+const now = () => Math.floor(Date.now() / 1000);
+
+function form(signedRequest: string) {
+  return {
+    body: new URLSearchParams({ signed_request: signedRequest }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
+
+const signed = (payload: Record<string, unknown>, secret: string = TEST_SECRETS.META_APP_SECRET) =>
+  signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: now(), ...payload }, secret);
+
+for (const mode of MODES) {
+  describe.skipIf(mode === 'full' && !haveServices)(`Meta callbacks [${mode}]`, () => {
+    let cluster: Cluster;
+    let node: RunningNode;
+
+    beforeAll(async () => {
+      cluster = await createCluster(mode);
+      node = await cluster.start();
+    });
+    afterAll(async () => {
+      await cluster?.[Symbol.asyncDispose]();
+    });
+
+    it('erases the Meta user’s data in every business and reports a status URL', async () => {
+      const [a, b] = [await registerBusiness(node.url), await registerBusiness(node.url)];
+      const db = node.app.database.db;
+      const userId = `${Date.now()}`;
+      const inA = await seedContact(db, a.business.id, { externalId: userId });
+      const inB = await seedContact(db, b.business.id, { externalId: userId });
+      const someoneElse = await seedContact(db, a.business.id);
+
+      const res = await request(
+        node.url,
+        '/api/meta/data-deletion',
+        form(signed({ user_id: userId })),
+      );
+      expect(res.status).toBe(200);
+      const { url, confirmation_code } = metaDataDeletionResponseSchema.parse(res.body);
+      expect(confirmation_code).toMatch(/^[0-9a-f]{20}$/);
+      expect(url).toBe(`${node.url}/api/meta/data-deletion/${confirmation_code}`);
+
+      for (const seeded of [inA, inB]) {
+        expect(await db.select().from(contacts).where(eq(contacts.id, seeded.contactId))).toEqual(
+          [],
+        );
+        const [first] = seeded.messageIds;
+        expect(await db.select().from(messages).where(eq(messages.id, first!))).toEqual([]);
+      }
+      expect(
+        await db.select().from(contacts).where(eq(contacts.id, someoneElse.contactId)),
+      ).toHaveLength(1);
+
+      const status = await request(node.url, new URL(url).pathname);
+      expect(metaDeletionStatusSchema.parse(status.body)).toMatchObject({
+        confirmationCode: confirmation_code,
+        status: 'completed',
+      });
+      expect((await request(node.url, '/api/meta/data-deletion/0123456789abcdef0123')).status).toBe(
+        404,
+      );
+      expect((await request(node.url, '/api/meta/data-deletion/<script>')).status).toBe(404);
+    });
+
+    it('refuses a tampered request, another secret and another algorithm, erasing nothing', async () => {
+      const owner = await registerBusiness(node.url);
+      const db = node.app.database.db;
+      const userId = `${Date.now()}7`;
+      const seeded = await seedContact(db, owner.business.id, { externalId: userId });
+
+      const good = signed({ user_id: userId });
+      const [sig, payload] = good.split('.') as [string, string];
+      const tamperedPayload = Buffer.from(
+        JSON.stringify({ algorithm: 'HMAC-SHA256', user_id: `${userId}0` }),
+      ).toString('base64url');
+      const overJson = createHmac('sha256', TEST_SECRETS.META_APP_SECRET)
+        .update(Buffer.from(payload, 'base64url'))
+        .digest('base64url');
+      const refused = [
+        `${sig}.${tamperedPayload}`,
+        `${sig.slice(0, -4)}AAAA.${payload}`,
+        signed({ user_id: userId }, 'not-the-app-secret'),
+        signed({ user_id: userId, algorithm: 'HMAC-SHA1' }),
+        signed({ user_id: userId, algorithm: 'none' }),
+        `${overJson}.${payload}`,
+        'no-dot-at-all',
+      ];
+      for (const value of refused) {
+        for (const path of ['/api/meta/data-deletion', '/api/meta/deauthorize']) {
+          const res = await request(node.url, path, form(value));
+          expect(res.status, `${path} ${value}`).toBe(401);
+          expect(codeOf(res.body)).toBe('unauthorized');
+        }
+      }
+      const missing = await request(node.url, '/api/meta/data-deletion', {
+        body: 'something=else',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(missing.status).toBe(400);
+      const asJson = await request(node.url, '/api/meta/data-deletion', {
+        json: { signed_request: good },
+      });
+      expect(asJson.status).toBe(415);
+      expect(
+        await db.select().from(contacts).where(eq(contacts.id, seeded.contactId)),
+      ).toHaveLength(1);
+    });
+
+    it('on deauthorize of a page, drops that page’s integrations', async () => {
+      const owner = await registerBusiness(node.url);
+      const pageId = `${Date.now()}3`;
+      await request(node.url, '/api/integrations', {
+        token: owner.accessToken,
+        json: { channel: 'messenger', externalId: pageId, accessToken: 'EAAGpage-token-0001' },
+      });
+      const res = await request(
+        node.url,
+        '/api/meta/deauthorize',
+        form(signed({ user_id: '0', profile_id: pageId })),
+      );
+      expect(res.status).toBe(200);
+      const list = await request(node.url, '/api/integrations', { token: owner.accessToken });
+      expect(integrationListResponseSchema.parse(list.body).items).toEqual([]);
+      const audit = await request<{ items: { action: string }[] }>(node.url, '/api/audit-log', {
+        token: owner.accessToken,
+      });
+      expect(audit.body.items.map((i) => i.action)).toContain('meta.deauthorized');
+    });
+  });
+}
