@@ -9,6 +9,7 @@ import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
+import { demoGraphRoutes } from './demo/demo-graph.routes';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): App {
     ...accountRoutes(routeDeps),
     ...contactRoutes(routeDeps),
     ...metaCallbackRoutes(routeDeps),
+    ...(config.demo ? demoGraphRoutes() : []),
     ...(deps.extraRoutes ?? []),
   ];
 

@@ -66,7 +66,8 @@ const envSchema = z.object({
   ENCRYPTION_KEYS: optionalString,
   META_APP_SECRET: optionalString,
   META_VERIFY_TOKEN: optionalString,
-  META_GRAPH_URL: z.preprocess(emptyAsUndefined, z.url().default('https://graph.facebook.com')),
+  /** Unset: Meta's Graph host, or in the demo the node's own stand-in for it. */
+  META_GRAPH_URL: optionalUrl,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,
@@ -91,6 +92,8 @@ const envSchema = z.object({
   CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
   HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   DEMO: flag,
+  /** Simulated customer messages per second in the demo. */
+  DEMO_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1000).default(0.5)),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -120,7 +123,7 @@ export interface Config {
     metaAppSecret: string;
     metaVerifyToken: string;
   };
-  meta: { graphUrl: string };
+  meta: { graphUrl: string | undefined };
   auth: {
     bcryptCost: number;
     loginAttemptsPerAccount: number;
@@ -146,6 +149,7 @@ export interface Config {
     handoffWaitMs: number;
   };
   demo: boolean;
+  demoRate: number;
 }
 
 /** Secrets a production deployment must set; development generates and keeps them locally. */
@@ -214,7 +218,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     secrets: { jwtSecret, jwtPreviousSecrets, encryptionKeys, metaAppSecret, metaVerifyToken },
-    meta: { graphUrl: e.META_GRAPH_URL.replace(/\/+$/, '') },
+    meta: { graphUrl: e.META_GRAPH_URL?.replace(/\/+$/, '') },
     auth: {
       bcryptCost: e.BCRYPT_COST,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
@@ -244,6 +248,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       handoffWaitMs: e.HANDOFF_WAIT_MS,
     },
     demo,
+    demoRate: e.DEMO_RATE,
   };
   return deepFreeze(config);
 }

@@ -7,6 +7,11 @@ import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/db';
 import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
+import { createPasswords } from './auth/passwords';
+import { createGraphSender } from './channels/graph-sender';
+import { createSecretBox } from './crypto/secret-box';
+import { seedDemo, type DemoCredentials } from './demo/demo-seed';
+import { createSimulator } from './demo/simulator';
 
 /**
  * The composition root (style.md rule 6): the only place that opens real adapters. Tests start
@@ -15,6 +20,8 @@ import { createRuntime, type Runtime } from './runtime/runtime';
 
 export interface RunningNode {
   readonly config: Config;
+  /** The demo owner's login, when the demo runs. */
+  readonly demo?: DemoCredentials;
   readonly app: App;
   readonly port: number;
   readonly url: string;
@@ -53,6 +60,10 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       checkoutTtlMs: config.runtime.checkoutTtlMs,
       handoffWaitMs: config.runtime.handoffWaitMs,
     });
+    const box = createSecretBox(config.secrets.encryptionKeys);
+    // Known once listening: the demo's Graph stand-in lives on this node.
+    let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
+    runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
     options.configureRuntime?.(runtime);
     await runtime.start();
     const app = createApp({
@@ -67,6 +78,27 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
     app.setNodeUrl(url);
+    let demo: DemoCredentials | undefined;
+    let stopSimulator = () => {};
+    if (config.demo) {
+      if (!config.meta.graphUrl) graphUrl = `${url}/demo/graph`;
+      demo = await seedDemo({
+        database,
+        box,
+        passwords: createPasswords(config.auth.bcryptCost),
+        dataDir: config.dataDir,
+      });
+      if (config.demoRate > 0) {
+        const simulator = createSimulator({
+          baseUrl: url,
+          appSecret: config.secrets.metaAppSecret,
+          rate: config.demoRate,
+          log,
+        });
+        simulator.start();
+        stopSimulator = () => simulator.stop();
+      }
+    }
     log.info(
       {
         event: 'node.started',
@@ -77,7 +109,17 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       },
       'parley node started',
     );
-    return { config, app, port, url, shutdown: () => app.shutdown() };
+    return {
+      config,
+      app,
+      port,
+      url,
+      ...(demo ? { demo } : {}),
+      shutdown: () => {
+        stopSimulator();
+        return app.shutdown();
+      },
+    };
   } catch (err) {
     await runtime?.stop().catch(() => {});
     await Promise.allSettled([fabric?.close(), database.close()]);
@@ -129,7 +171,14 @@ async function runFromCommandLine(command: string | undefined): Promise<void> {
   }
 
   const node = await startNode(config, { log });
-  process.stdout.write(`\n  Parley is running at ${node.url}\n\n`);
+  process.stdout.write(`\n  Parley is running at ${node.url}\n`);
+  if (node.demo) {
+    process.stdout.write(
+      `  Demo shop: sign in as ${node.demo.email} / ${node.demo.password}\n` +
+        `  Simulated customers are writing on WhatsApp, Messenger and Instagram (DEMO=0 turns this off).\n`,
+    );
+  }
+  process.stdout.write('\n');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

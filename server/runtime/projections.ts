@@ -73,6 +73,18 @@ export async function projectEvent(
       }
       return;
     }
+    case 'message.failed': {
+      // A send that failed for good: the agent reads why in the timeline, as an internal note.
+      const id = uuidFromName(`note:${row.id}`);
+      const text = failureNote(String(p.errorCode ?? 'unknown'));
+      await tx.sql.query(
+        `insert into messages (id, business_id, conversation_id, direction, author, text, status)
+         values ($1, $2, $3, 'in', 'system', $4, 'received') on conflict do nothing`,
+        [id, conversation.businessId, conversation.id, text],
+      );
+      messages.push({ id, direction: 'in', author: 'system', text, status: 'received' });
+      return;
+    }
     case 'message.reaction': {
       // The latest reaction of the customer to a message replaces the previous one.
       const reactions =
@@ -99,4 +111,17 @@ export async function projectEvent(
       return;
     }
   }
+}
+
+/** What an agent should know about a send that did not go out. */
+export function failureNote(errorCode: string): string {
+  if (errorCode === 'whatsapp_window_closed' || errorCode === '131047') {
+    return "Not delivered: WhatsApp allows free-form messages only within 24 hours of the customer's last message. Send an approved template or wait for the customer to write.";
+  }
+  if (errorCode === 'messaging_window_closed') {
+    return "Not delivered: the messaging window has closed (24 hours after the customer's last message, or 7 days for a reply typed by an agent).";
+  }
+  if (errorCode === 'no_integration')
+    return 'Not delivered: this channel account is no longer connected.';
+  return `Not delivered: the channel refused the message (error ${errorCode}).`;
 }

@@ -316,6 +316,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           if (!job) return;
           const changes = await drainOutbound(database, s, job.data.conversationId);
           for (const c of changes) events.emit('messageStatus', c);
+          const failed = changes.filter((c) => c.status === 'failed');
+          if (failed.length > 0) {
+            // Into the conversation's history, so the inbox shows why (keyed: a retry adds nothing).
+            const refs = await database.transaction((tx) =>
+              insertInbox(
+                tx,
+                failed.map((c) => ({
+                  businessId: c.businessId,
+                  conversationId: c.conversationId,
+                  source: 'system' as const,
+                  sourceEventId: `send-failed:${c.messageId}`,
+                  type: 'message.failed',
+                  payload: { messageId: c.messageId, errorCode: c.errorCode },
+                })),
+              ),
+            );
+            await hint(refs);
+          }
         },
       );
     }
