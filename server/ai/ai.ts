@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config';
+import type { Database } from '../persistence/db';
+import type { EffectHandler } from '../runtime/effects';
+import type { Runtime } from '../runtime/runtime';
+import { createAiReplyHandler } from './ai-reply.handler';
+import { createAiMetrics } from './ai.metrics';
+import { createCircuitBreakers, type CircuitBreakers } from './circuit-breaker';
+import type { LlmProvider } from './llm-provider';
+import { createPgMetering } from './metering.pg';
+import { createAnthropicClient, createAnthropicProvider } from './providers/anthropic';
+import { createGroqClient, createGroqProvider } from './providers/groq';
+import { createOfflineProvider } from './providers/offline';
+import { createOpenAiClient, createOpenAiProvider } from './providers/openai';
+import {
+  createDefaultAiSettingsSource,
+  defaultAiSettings,
+  type AiProviderName,
+  type AiSettingsSource,
+  type ConfiguredProviders,
+} from './settings';
+
+export interface AiDeps {
+  config: Config['ai'];
+  database: Database;
+  log: Logger;
+  registry: Registry;
+  /** The business settings port; defaults to settings derived from the configured keys. */
+  settings?: AiSettingsSource;
+  now?: () => number;
+}
+
+export interface Ai {
+  readonly replyHandler: EffectHandler<'requestAiReply'>;
+  readonly breakers: CircuitBreakers;
+}
+
+/**
+ * Builds the AI side of a node: one SDK client per provider with a key (built once, SDK retries
+ * off, our timeout), breakers, metering and the `ai-reply` handler.
+ */
+export function createAi(deps: AiDeps): Ai {
+  const now = deps.now ?? Date.now;
+  const log = deps.log.child({ component: 'ai' });
+  const configured: ConfiguredProviders = {
+    openai: Boolean(deps.config.openai.apiKey),
+    anthropic: Boolean(deps.config.anthropic.apiKey),
+    groq: Boolean(deps.config.groq.apiKey),
+  };
+  const breakers = createCircuitBreakers({
+    failureThreshold: deps.config.breaker.failures,
+    cooldownMs: deps.config.breaker.cooldownMs,
+    now,
+    onTransition(key, from, to) {
+      const provider = key.split(':')[0] ?? key;
+      metrics.breakerTransitions.inc({ provider, state: to });
+      log.warn({ event: 'ai.breaker', key, from, to }, `AI breaker ${to}`);
+    },
+  });
+  const metrics = createAiMetrics(deps.registry, () => breakers);
+  const replyHandler = createAiReplyHandler({
+    database: deps.database,
+    providers: createProviders(deps.config),
+    breakers,
+    timeoutMs: deps.config.timeoutMs,
+    metering: createPgMetering(deps.database),
+    metrics,
+    log,
+    now,
+    settings: deps.settings ?? createDefaultAiSettingsSource(configured),
+    fallbackSettings: defaultAiSettings(configured),
+  });
+  return { replyHandler, breakers };
+}
+
+/** Must run before `runtime.start()`; a test's `configureRuntime` may replace it afterwards. */
+export function registerAiHandlers(runtime: Pick<Runtime, 'handle'>, ai: Ai): void {
+  runtime.handle('ai-reply', ai.replyHandler as EffectHandler);
+}
+
+function createProviders(config: Config['ai']): Partial<Record<AiProviderName, LlmProvider>> {
+  const providers: Partial<Record<AiProviderName, LlmProvider>> = {
+    offline: createOfflineProvider(),
+  };
+  const options = (c: { apiKey: string | undefined; baseUrl: string | undefined }) =>
+    c.apiKey ? { apiKey: c.apiKey, baseUrl: c.baseUrl, timeoutMs: config.timeoutMs } : null;
+  const openai = options(config.openai);
+  if (openai) providers.openai = createOpenAiProvider(createOpenAiClient(openai));
+  const anthropic = options(config.anthropic);
+  if (anthropic) providers.anthropic = createAnthropicProvider(createAnthropicClient(anthropic));
+  const groq = options(config.groq);
+  if (groq) providers.groq = createGroqProvider(createGroqClient(groq));
+  return providers;
+}
