@@ -125,4 +125,33 @@ describe('loadConfig', () => {
     expect(config.http.trustedProxies).toEqual(['10.0.0.0/8', '::1', '172.18.0.2']);
     expect(problemsOf(() => loadConfig({ ...secrets, TRUSTED_PROXIES: 'nginx' }))).toHaveLength(1);
   });
+
+  it('reads the AI timeout and breaker settings with their defaults and bounds', () => {
+    const defaults = loadConfig({ ...secrets }, { devSecrets: noDevSecrets }).ai;
+    expect(defaults).toMatchObject({
+      timeoutMs: 15_000,
+      breaker: { failures: 3, cooldownMs: 30_000 },
+      openai: { apiKey: undefined },
+    });
+    const set = loadConfig(
+      {
+        ...secrets,
+        AI_TIMEOUT_MS: '500',
+        AI_BREAKER_FAILURES: '5',
+        AI_BREAKER_COOLDOWN_MS: '1000',
+        OPENAI_API_KEY: 'sk-1',
+        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      },
+      { devSecrets: noDevSecrets },
+    ).ai;
+    expect(set).toMatchObject({
+      timeoutMs: 500,
+      breaker: { failures: 5, cooldownMs: 1000 },
+      openai: { apiKey: 'sk-1', baseUrl: 'http://127.0.0.1:9/v1' },
+    });
+    const problems = problemsOf(() =>
+      loadConfig({ ...secrets, AI_TIMEOUT_MS: '0', AI_BREAKER_FAILURES: 'x' }),
+    );
+    expect(problems).toHaveLength(2);
+  });
 });
