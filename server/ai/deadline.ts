@@ -12,8 +12,9 @@ export async function withDeadline<T>(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = onTimeout();
-      controller.abort(error);
+      // Rejected first, so the race settles with the timeout, not with the abort it causes.
       reject(error);
+      controller.abort(error);
     }, ms);
   });
   const running = work(controller.signal);
