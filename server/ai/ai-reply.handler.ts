@@ -4,11 +4,18 @@ import type { Database } from '../persistence/db';
 import type { EffectHandler, EffectResult } from '../runtime/effects';
 import { loadAiContext, type AiContext } from './ai-context.pg';
 import type { AiMetrics } from './ai.metrics';
+import type { Completion } from './llm-provider';
 import { parseControlTags, type RejectedTag } from './control-tags';
 import type { Metering } from './metering.pg';
 import { budgetMicros } from './model-prices';
 import { buildPrompt, PROMPT_LIMITS, type PromptLimits } from './prompt';
-import { runChain, type Attempt, type ChainDeps, type ChainStep } from './provider-chain';
+import {
+  runChain,
+  type Attempt,
+  type ChainDeps,
+  type ChainResult,
+  type ChainStep,
+} from './provider-chain';
 import {
   aiSettingsSchema,
   DEFAULT_MODELS,
@@ -65,40 +72,49 @@ export function createAiReplyHandler(deps: AiReplyDeps): EffectHandler<'requestA
       steps: chainOf(settings, overBudget),
       prompt: promptFor(context, settings, limits),
       overBudget,
-      accept: async (completion) => {
-        const parsed = parseControlTags(completion.text);
-        const facts = await loadActionFacts(
-          deps.database,
-          businessId,
-          conversationId,
-          parsed.actions,
-        );
-        const { actions, rejected } = validateActions(parsed.actions, facts);
-        report(deps, log, parsed.rejected, rejected);
-        // Nothing to say and nothing to do (only bad tags): the next provider gets a chance.
-        return parsed.text || actions.length > 0 ? { text: parsed.text, actions } : null;
-      },
+      accept: replyFrom(deps, log, businessId, conversationId),
     });
+    return outcome(deps, log, requestId, result);
+  };
+}
 
-    if (!result.ok) {
-      deps.metrics.replies.inc({ outcome: 'failed' });
-      const reason = describeAttempts(result.attempts);
-      log.error(
-        { event: 'ai.all_providers_failed', attempts: result.attempts },
-        'no AI provider answered',
-      );
-      return event({ type: 'ai.failed', requestId, reason });
-    }
-    deps.metrics.replies.inc({ outcome: 'replied' });
-    log.info(
-      {
-        event: 'ai.replied',
-        provider: result.provider,
-        actions: result.value.actions.map((a) => a.type),
-      },
-      'AI replied',
+/** `ai.replied` with the answer, or `ai.failed` with why every provider was passed over. */
+function outcome(
+  deps: AiReplyDeps,
+  log: Logger,
+  requestId: string,
+  result: ChainResult<Reply>,
+): EffectResult {
+  if (!result.ok) {
+    deps.metrics.replies.inc({ outcome: 'failed' });
+    const reason = describeAttempts(result.attempts);
+    log.error(
+      { event: 'ai.all_providers_failed', attempts: result.attempts },
+      'no AI provider answered',
     );
-    return event({ type: 'ai.replied', requestId, ...result.value, provider: result.provider });
+    return event({ type: 'ai.failed', requestId, reason });
+  }
+  deps.metrics.replies.inc({ outcome: 'replied' });
+  log.info(
+    {
+      event: 'ai.replied',
+      provider: result.provider,
+      actions: result.value.actions.map((a) => a.type),
+    },
+    'AI replied',
+  );
+  return event({ type: 'ai.replied', requestId, ...result.value, provider: result.provider });
+}
+
+/** Parses and validates a completion; null when it leaves nothing to say and nothing to do. */
+function replyFrom(deps: AiReplyDeps, log: Logger, businessId: string, conversationId: string) {
+  return async (completion: Completion): Promise<Reply | null> => {
+    const parsed = parseControlTags(completion.text);
+    const facts = await loadActionFacts(deps.database, businessId, conversationId, parsed.actions);
+    const { actions, rejected } = validateActions(parsed.actions, facts);
+    report(deps, log, parsed.rejected, rejected);
+    // Only bad tags: the next provider gets a chance rather than the customer getting silence.
+    return parsed.text || actions.length > 0 ? { text: parsed.text, actions } : null;
   };
 }
 

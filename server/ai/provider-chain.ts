@@ -71,18 +71,11 @@ export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promis
   };
   for (const step of req.steps) {
     const provider = deps.providers[step.provider];
-    if (!provider) {
-      skip(step, 'not_configured');
-      continue;
-    }
-    if (req.overBudget && isPaid(step.model)) {
-      skip(step, 'over_budget');
-      continue;
-    }
     // The offline bot cannot be down; a breaker would only hide a bug.
     const key = step.provider === 'offline' ? null : `${step.provider}:${req.businessId}`;
-    if (key && !deps.breakers.tryAcquire(key)) {
-      skip(step, 'breaker_open');
+    const skipped = skipReason(deps, req, step, provider, key);
+    if (skipped || !provider) {
+      skip(step, skipped ?? 'not_configured');
       continue;
     }
     const started = deps.now();
@@ -109,14 +102,24 @@ export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promis
     deps.metrics.calls.inc({ provider: step.provider, outcome: 'ok' });
     await meter(deps, req.businessId, step, result);
     const value = await req.accept(result, step);
-    if (value === null) {
-      attempts.push({ ...step, outcome: 'unusable', ms });
-      continue;
-    }
-    attempts.push({ ...step, outcome: 'ok', ms });
-    return { ok: true, value, provider: step.provider, attempts };
+    attempts.push({ ...step, outcome: value === null ? 'unusable' : 'ok', ms });
+    if (value !== null) return { ok: true, value, provider: step.provider, attempts };
   }
   return { ok: false, attempts };
+}
+
+/** Why a step is passed over without a call, or null to call it (acquiring a breaker probe). */
+function skipReason(
+  deps: ChainDeps,
+  req: ChainRequest<unknown>,
+  step: ChainStep,
+  provider: LlmProvider | undefined,
+  key: string | null,
+): AttemptOutcome | null {
+  if (!provider) return 'not_configured';
+  if (req.overBudget && isPaid(step.model)) return 'over_budget';
+  if (key && !deps.breakers.tryAcquire(key)) return 'breaker_open';
+  return null;
 }
 
 async function call(
