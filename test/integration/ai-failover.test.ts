@@ -95,8 +95,8 @@ for (const mode of MODES) {
       expect(anthropic.requests).toHaveLength(1);
       expect(groq.requests).toHaveLength(0);
       // The real SDK sent the prompt: system instructions plus the customer's turn.
-      expect(anthropic.prompts[0]?.system).toContain('[[CHECKOUT sku=');
-      expect(anthropic.prompts[0]?.messages).toEqual([
+      expect(anthropic.prompts.at(-1)?.system).toContain('[[CHECKOUT sku=');
+      expect(anthropic.prompts.at(-1)?.messages).toEqual([
         { role: 'user', content: 'Do you have mugs?' },
       ]);
       await waitUntil(async () => textsTo(c.conversationId).length > 0, 'the reply to be sent');
@@ -110,6 +110,15 @@ for (const mode of MODES) {
       const waited = anthropic.requests[0]!.receivedAt - openai.requests[0]!.receivedAt;
       expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(waited).toBeLessThan(TIMEOUT_MS + 1000);
+    });
+
+    it('reaches Groq when OpenAI and Anthropic both fail', async () => {
+      openai.failNext(1, openAIError(429));
+      anthropic.failNext(1, anthropicError(500));
+      const { outcome } = await ask(await newShop());
+      expect(outcome.payload).toMatchObject({ text: 'Hello from Groq.', provider: 'groq' });
+      expect(groq.requests.map((r) => r.path)).toEqual(['/openai/v1/chat/completions']);
+      expect(groq.prompts.at(-1)?.model).toBe('llama-3.1-8b-instant');
     });
 
     it('sends the fallback text and hands off when every provider is down', async () => {
