@@ -64,7 +64,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     });
     registerAiHandlers(
       runtime,
-      createAi({
+      await createAi({
         config: config.ai,
         database,
         log,

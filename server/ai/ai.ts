@@ -7,12 +7,9 @@ import type { Runtime } from '../runtime/runtime';
 import { createAiReplyHandler } from './ai-reply.handler';
 import { createAiMetrics } from './ai.metrics';
 import { createCircuitBreakers, type CircuitBreakers } from './circuit-breaker';
-import type { LlmProvider } from './llm-provider';
+import type { LlmProvider, SdkClientOptions } from './llm-provider';
 import { createPgMetering } from './metering.pg';
-import { createAnthropicClient, createAnthropicProvider } from './providers/anthropic';
-import { createGroqClient, createGroqProvider } from './providers/groq';
 import { createOfflineProvider } from './providers/offline';
-import { createOpenAiClient, createOpenAiProvider } from './providers/openai';
 import {
   createDefaultAiSettingsSource,
   defaultAiSettings,
@@ -40,7 +37,7 @@ export interface Ai {
  * Builds the AI side of a node: one SDK client per provider with a key (built once, SDK retries
  * off, our timeout), breakers, metering and the `ai-reply` handler.
  */
-export function createAi(deps: AiDeps): Ai {
+export async function createAi(deps: AiDeps): Promise<Ai> {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ component: 'ai' });
   const configured: ConfiguredProviders = {
@@ -61,7 +58,7 @@ export function createAi(deps: AiDeps): Ai {
   const metrics = createAiMetrics(deps.registry, () => breakers);
   const replyHandler = createAiReplyHandler({
     database: deps.database,
-    providers: createProviders(deps.config),
+    providers: await createProviders(deps.config),
     breakers,
     timeoutMs: deps.config.timeoutMs,
     metering: createPgMetering(deps.database),
@@ -79,17 +76,33 @@ export function registerAiHandlers(runtime: Pick<Runtime, 'handle'>, ai: Ai): vo
   runtime.handle('ai-reply', ai.replyHandler as EffectHandler);
 }
 
-function createProviders(config: Config['ai']): Partial<Record<AiProviderName, LlmProvider>> {
+/**
+ * The SDKs are loaded only for providers that have a key: together they take about a second to
+ * import, which the embedded default (no keys, offline bot) should not pay at every start.
+ */
+async function createProviders(
+  config: Config['ai'],
+): Promise<Partial<Record<AiProviderName, LlmProvider>>> {
   const providers: Partial<Record<AiProviderName, LlmProvider>> = {
     offline: createOfflineProvider(),
   };
   const options = (c: { apiKey: string | undefined; baseUrl: string | undefined }) =>
     c.apiKey ? { apiKey: c.apiKey, baseUrl: c.baseUrl, timeoutMs: config.timeoutMs } : null;
-  const openai = options(config.openai);
-  if (openai) providers.openai = createOpenAiProvider(createOpenAiClient(openai));
+  const openai: SdkClientOptions | null = options(config.openai);
+  if (openai) {
+    const { createOpenAiClient, createOpenAiProvider } = await import('./providers/openai');
+    providers.openai = createOpenAiProvider(createOpenAiClient(openai));
+  }
   const anthropic = options(config.anthropic);
-  if (anthropic) providers.anthropic = createAnthropicProvider(createAnthropicClient(anthropic));
+  if (anthropic) {
+    const { createAnthropicClient, createAnthropicProvider } =
+      await import('./providers/anthropic');
+    providers.anthropic = createAnthropicProvider(createAnthropicClient(anthropic));
+  }
   const groq = options(config.groq);
-  if (groq) providers.groq = createGroqProvider(createGroqClient(groq));
+  if (groq) {
+    const { createGroqClient, createGroqProvider } = await import('./providers/groq');
+    providers.groq = createGroqProvider(createGroqClient(groq));
+  }
   return providers;
 }

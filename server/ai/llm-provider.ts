@@ -48,6 +48,13 @@ export interface Completion {
   model: string;
 }
 
+/** How the composition root builds an SDK client: key, base URL and per-call timeout. */
+export interface SdkClientOptions {
+  apiKey: string;
+  baseUrl: string | undefined;
+  timeoutMs: number;
+}
+
 export interface LlmProvider {
   readonly name: AiProviderName;
   complete(prompt: LlmPrompt, options: CompleteOptions): Promise<Completion>;

@@ -1,7 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { ProviderError, type LlmProvider } from '../llm-provider';
-import type { SdkClientOptions } from './openai';
+import { ProviderError, type LlmProvider, type SdkClientOptions } from '../llm-provider';
 import { toProviderError } from './sdk-errors';
 
 /** Parsed rather than trusted, like the chat completions (text blocks only; others ignored). */

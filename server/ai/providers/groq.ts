@@ -1,7 +1,6 @@
 import Groq from 'groq-sdk';
-import type { LlmProvider } from '../llm-provider';
+import type { LlmProvider, SdkClientOptions } from '../llm-provider';
 import { chatMessages, parseChatCompletion } from './chat-completions';
-import type { SdkClientOptions } from './openai';
 import { toProviderError } from './sdk-errors';
 
 /** Groq's SDK appends `/openai/v1/…` itself, so its base URL is the bare origin. */

@@ -1,13 +1,7 @@
 import OpenAI from 'openai';
-import type { LlmProvider } from '../llm-provider';
+import type { LlmProvider, SdkClientOptions } from '../llm-provider';
 import { chatMessages, parseChatCompletion } from './chat-completions';
 import { toProviderError } from './sdk-errors';
-
-export interface SdkClientOptions {
-  apiKey: string;
-  baseUrl: string | undefined;
-  timeoutMs: number;
-}
 
 /**
  * Our own failover replaces the SDK's retries (wire-specs §7.2: a retried timeout multiplies
