@@ -34,6 +34,8 @@ export interface AppDeps {
   database: Database;
   fabric: Fabric;
   runtime: Runtime;
+  /** The node's registry, when parts built before the app (the AI) register metrics on it. */
+  metrics?: Metrics;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
 }
@@ -54,7 +56,7 @@ export interface App {
 /** Wires the product from already-opened adapters; `main.ts` opens them. */
 export function createApp(deps: AppDeps): App {
   const { config, log, database, fabric, runtime } = deps;
-  const metrics = createMetrics({ nodeId: config.nodeId });
+  const metrics = deps.metrics ?? createMetrics({ nodeId: config.nodeId });
   let draining = false;
   let nodeUrl = `http://localhost:${config.port}`;
 

@@ -151,4 +151,33 @@ describe('loadConfig', () => {
       'JWT_PREVIOUS_SECRETS: entry 1 must be at least 32 characters',
     ]);
   });
+
+  it('reads the AI timeout and breaker settings with their defaults and bounds', () => {
+    const defaults = loadConfig({ ...secrets }, { devSecrets: noDevSecrets }).ai;
+    expect(defaults).toMatchObject({
+      timeoutMs: 15_000,
+      breaker: { failures: 3, cooldownMs: 30_000 },
+      openai: { apiKey: undefined },
+    });
+    const set = loadConfig(
+      {
+        ...secrets,
+        AI_TIMEOUT_MS: '500',
+        AI_BREAKER_FAILURES: '5',
+        AI_BREAKER_COOLDOWN_MS: '1000',
+        OPENAI_API_KEY: 'sk-1',
+        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      },
+      { devSecrets: noDevSecrets },
+    ).ai;
+    expect(set).toMatchObject({
+      timeoutMs: 500,
+      breaker: { failures: 5, cooldownMs: 1000 },
+      openai: { apiKey: 'sk-1', baseUrl: 'http://127.0.0.1:9/v1' },
+    });
+    const problems = problemsOf(() =>
+      loadConfig({ ...secrets, AI_TIMEOUT_MS: '0', AI_BREAKER_FAILURES: 'x' }),
+    );
+    expect(problems).toHaveLength(2);
+  });
 });

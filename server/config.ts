@@ -74,6 +74,11 @@ const envSchema = z.object({
   ANTHROPIC_BASE_URL: optionalUrl,
   GROQ_API_KEY: optionalString,
   GROQ_BASE_URL: optionalUrl,
+  /** One LLM call's deadline; the next provider is asked after it. */
+  AI_TIMEOUT_MS: int(15_000, 100, 600_000),
+  /** Consecutive failures that open a provider's breaker for a business, and its cool-down. */
+  AI_BREAKER_FAILURES: int(3, 1, 100),
+  AI_BREAKER_COOLDOWN_MS: int(30_000, 100, 60 * 60 * 1000),
   STRIPE_API_URL: optionalUrl,
   PAYSTACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.paystack.co')),
   FLUTTERWAVE_API_URL: z.preprocess(
@@ -133,6 +138,8 @@ export interface Config {
     openai: { apiKey: string | undefined; baseUrl: string | undefined };
     anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
     groq: { apiKey: string | undefined; baseUrl: string | undefined };
+    timeoutMs: number;
+    breaker: { failures: number; cooldownMs: number };
   };
   payments: { stripeApiUrl: string | undefined; paystackApiUrl: string; flutterwaveApiUrl: string };
   http: {
@@ -228,6 +235,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
       groq: { apiKey: e.GROQ_API_KEY, baseUrl: e.GROQ_BASE_URL },
+      timeoutMs: e.AI_TIMEOUT_MS,
+      breaker: { failures: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
     },
     payments: {
       stripeApiUrl: e.STRIPE_API_URL,

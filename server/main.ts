@@ -1,9 +1,12 @@
 import { pathToFileURL } from 'node:url';
+import { createAi, registerAiHandlers } from './ai/ai';
+import type { AiSettingsSource } from './ai/settings';
 import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMemoryFabric, createRedisFabric } from './fabric/fabric';
 import { connectRedis } from './fabric/redis';
 import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/db';
 import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
@@ -31,13 +34,19 @@ export interface RunningNode {
 export interface StartOptions {
   log?: Logger;
   extraRoutes?: AppDeps['extraRoutes'];
-  /** Registers effect handlers and the outbound sender before the runtime starts. */
+  /**
+   * Registers effect handlers and the outbound sender before the runtime starts. Runs after the
+   * node's own handlers are registered, so a test may replace them.
+   */
   configureRuntime?: (runtime: Runtime) => void;
+  /** Business AI settings; until the settings table is wired, defaults from the API keys. */
+  aiSettings?: AiSettingsSource;
 }
 
 export async function startNode(config: Config, options: StartOptions = {}): Promise<RunningNode> {
   const log = options.log ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const database = await openDatabase(config.database, `parley-${config.nodeId}`);
+  const metrics = createMetrics({ nodeId: config.nodeId });
   let fabric: Fabric | undefined;
   let runtime: Runtime | undefined;
   try {
@@ -64,6 +73,16 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     // Known once listening: the demo's Graph stand-in lives on this node.
     let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
+    registerAiHandlers(
+      runtime,
+      await createAi({
+        config: config.ai,
+        database,
+        log,
+        registry: metrics.registry,
+        settings: options.aiSettings,
+      }),
+    );
     options.configureRuntime?.(runtime);
     await runtime.start();
     const app = createApp({
@@ -72,6 +91,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       database,
       fabric,
       runtime,
+      metrics,
       extraRoutes: options.extraRoutes,
     });
     const port = await app.http.listen(config.host, config.port);

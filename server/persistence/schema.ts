@@ -533,3 +533,23 @@ export const metaDeletionRequests = pgTable(
   },
   (t) => [uniqueIndex('meta_deletion_requests_code_key').on(t.confirmationCode)],
 );
+
+/**
+ * AI usage per business, provider, model and month (UTC, `YYYY-MM`): what the monthly budget
+ * is checked against. Cost is in micro-USD (integers; prices in server/ai/model-prices.ts).
+ */
+export const aiUsage = pgTable(
+  'ai_usage',
+  {
+    businessId: businessRef(),
+    month: text('month').notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    calls: bigint('calls', { mode: 'number' }).notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    costMicros: bigint('cost_micros', { mode: 'number' }).notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.month, t.provider, t.model] })],
+);

@@ -7,6 +7,7 @@ import type { Route } from '../../server/http/route';
 import type { RunningNode } from '../../server/main';
 import type { Db } from '../../server/persistence/db';
 import {
+  aiUsage,
   contacts,
   conversations,
   eventLog,
@@ -184,6 +185,9 @@ async function seedRuntimeRows(db: Db, businessId: string, seeded: SeededContact
     processedAt: new Date(),
   });
   await db.update(conversations).set({ version: 1 }).where(eq(conversations.id, conversationId));
+  await db
+    .insert(aiUsage)
+    .values({ businessId, month: '2026-11', provider: 'openai', model: 'gpt-4o-mini', calls: 1 });
   await db.insert(timers).values({
     conversationId,
     timerId: 'xstate.after.handoffWait.conversation.handoff.queued',

@@ -160,10 +160,14 @@ for (const mode of MODES) {
         [c.conversationId],
       );
       expect(jobs.map((j) => j.id)).toEqual([uuidFromName(`effect:${first!.inboxId}:0`)]);
-      const stored = await db.sql.query<{ status: string; provider_message_id: string }>(
-        `select status, provider_message_id from messages where conversation_id = $1 and direction = 'out'`,
-        [c.conversationId],
-      );
+      // The sender records the message before the drain marks it sent; wait for the mark.
+      const stored = await waitUntil(async () => {
+        const rows = await db.sql.query<{ status: string; provider_message_id: string }>(
+          `select status, provider_message_id from messages where conversation_id = $1 and direction = 'out'`,
+          [c.conversationId],
+        );
+        return rows.every((r) => r.status === 'sent') && rows;
+      }, 'the reply to be marked sent');
       expect(stored).toEqual([
         { status: 'sent', provider_message_id: expect.stringMatching(/^wamid\./) },
       ]);

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * A business's AI settings (api.md, `GET|PUT /api/ai-settings`), read through the
+ * `AiSettingsSource` port: the stored settings (settings.pg.ts), or for a business that saved
+ * none, an order derived from the configured API keys.
+ */
+
+export const AI_PROVIDERS = ['openai', 'anthropic', 'groq', 'offline'] as const;
+export type AiProviderName = (typeof AI_PROVIDERS)[number];
+export type PaidProviderName = Exclude<AiProviderName, 'offline'>;
+
+/** Used when a business names no model for a provider. */
+export const DEFAULT_MODELS: Record<AiProviderName, string> = {
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-haiku-4-5',
+  groq: 'llama-3.1-8b-instant',
+  offline: 'parley-rules-1',
+};
+
+const providerSchema = z.enum(AI_PROVIDERS);
+
+export const aiSettingsSchema = z.object({
+  // Duplicates are harmless but pointless; they are removed rather than refused.
+  providerOrder: z
+    .array(providerSchema)
+    .min(1)
+    .max(8)
+    .transform((order) => [...new Set(order)]),
+  models: z.partialRecord(providerSchema, z.string().trim().min(1).max(100)).default({}),
+  systemPrompt: z.string().max(8000).nullable().default(null),
+  /** Minor units of USD (the price table is in USD); null = no budget. */
+  monthlyBudgetMinor: z.number().int().nonnegative().nullable().default(null),
+});
+export type AiSettings = z.output<typeof aiSettingsSchema>;
+
+/** The port the handler reads settings through; the table-backed one replaces the default. */
+export interface AiSettingsSource {
+  get(businessId: string): Promise<AiSettings>;
+}
+
+export type ConfiguredProviders = Record<PaidProviderName, boolean>;
+
+/** The providers that have an API key, OpenAI → Anthropic → Groq, then the offline bot. */
+export function defaultProviderOrder(configured: ConfiguredProviders): AiProviderName[] {
+  const paid = (['openai', 'anthropic', 'groq'] as const).filter((p) => configured[p]);
+  return [...paid, 'offline'];
+}
+
+export function defaultAiSettings(configured: ConfiguredProviders): AiSettings {
+  return {
+    providerOrder: defaultProviderOrder(configured),
+    models: {},
+    systemPrompt: null,
+    monthlyBudgetMinor: null,
+  };
+}
+
+export function createDefaultAiSettingsSource(configured: ConfiguredProviders): AiSettingsSource {
+  const settings = defaultAiSettings(configured);
+  return { get: () => Promise.resolve(settings) };
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningNode } from '../../server/main';
+import type { Database } from '../../server/persistence/db';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
+import {
+  aiOutcome,
+  conversationState,
+  customerSays,
+  eventLog,
+  PAID_ORDER,
+  recordingSender,
+  seedProducts,
+  settingsByBusiness,
+} from '../helpers/ai';
+import { seedBusiness, seedConversation, waitUntil } from '../helpers/seed';
+import { requireServices } from '../helpers/services';
+import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+
+const haveServices = await requireServices('ai checkout [full]', 'postgres', 'redis');
+
+/**
+ * Issue 6, end to end: a WhatsApp message "I want 2 blue mugs" → the real OpenAI SDK against the
+ * fake → a reply with a checkout tag → `ai.replied` with the validated action → a `checkout`
+ * job for the commerce side; `checkout.created` then moves the conversation into `checkout`.
+ * The customer never sees a tag.
+ */
+for (const mode of MODES) {
+  describe.skipIf(mode === 'full' && !haveServices)(`AI checkout end to end [${mode}]`, () => {
+    let cluster: Cluster;
+    let openai: FakeOpenAI;
+    let node: RunningNode;
+    let db: Database;
+    const { sent, sender } = recordingSender();
+    const settings = settingsByBusiness(PAID_ORDER);
+
+    beforeAll(async () => {
+      cluster = await createCluster(mode);
+      openai = await startFakeOpenAI();
+      node = await cluster.start(openai.env, {
+        aiSettings: settings,
+        configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+      });
+      db = node.app.database;
+    });
+    afterAll(async () => {
+      await cluster?.[Symbol.asyncDispose]();
+      await openai?.close();
+    });
+
+    const checkoutJobs = (conversationId: string) =>
+      db.sql.query<{ data: { params: { items: unknown } } }>(
+        `select data from pgboss.job where name = 'checkout' and data->>'conversationId' = $1`,
+        [conversationId],
+      );
+
+    it('turns "I want 2 blue mugs" into a checkout, with no tag reaching the customer', async () => {
+      const businessId = await seedBusiness(db, 'Mug House');
+      await seedProducts(db, businessId);
+      const c = await seedConversation(db, businessId, 'whatsapp');
+      openai.replyWith((prompt) =>
+        prompt.system?.includes('MUG-BLUE | Blue mug | 12.00 USD | 5 in stock') &&
+        prompt.messages.at(-1)?.content === 'I want 2 blue mugs'
+          ? 'Great choice! Two blue mugs are 24.00 USD. [[CHECKOUT sku=MUG-BLUE qty=2]]'
+          : 'I did not get the catalog.',
+      );
+
+      await customerSays(node, c, 'I want 2 blue mugs');
+      const replied = await waitUntil(() => aiOutcome(db, c.conversationId), 'the AI reply');
+      expect(replied.type).toBe('ai.replied');
+      expect(replied.payload).toMatchObject({
+        text: 'Great choice! Two blue mugs are 24.00 USD.',
+        actions: [{ type: 'checkout', items: [{ sku: 'MUG-BLUE', qty: 2 }] }],
+        provider: 'openai',
+        accepted: true,
+      });
+
+      const [job] = await waitUntil(
+        async () =>
+          (await checkoutJobs(c.conversationId)).length > 0 ? checkoutJobs(c.conversationId) : null,
+        'the checkout job',
+      );
+      expect(job?.data.params.items).toEqual([{ sku: 'MUG-BLUE', qty: 2 }]);
+      // Until the commerce side answers, the bot keeps the conversation.
+      expect(await conversationState(db, c.conversationId)).toEqual({
+        state: 'bot',
+        path: { bot: 'idle' },
+      });
+
+      await waitUntil(
+        async () => sent.some((m) => m.conversationId === c.conversationId),
+        'the bot reply',
+      );
+      const mine = () => sent.filter((m) => m.conversationId === c.conversationId);
+      expect(mine().map((m) => m.text)).toEqual(['Great choice! Two blue mugs are 24.00 USD.']);
+
+      await node.app.runtime.ingest([
+        {
+          businessId,
+          conversationId: c.conversationId,
+          source: 'stripe',
+          sourceEventId: `cs_${randomUUID()}`,
+          type: 'checkout.created',
+          payload: {
+            orderId: randomUUID(),
+            provider: 'stripe',
+            reference: 'cs_test_1',
+            url: 'https://pay.example/cs_test_1',
+            amountMinor: 2400,
+            currency: 'USD',
+          },
+        },
+      ]);
+      await waitUntil(
+        async () => (await conversationState(db, c.conversationId))?.state === 'checkout',
+        'the checkout state',
+      );
+      await waitUntil(async () => mine().length === 2, 'the payment link message');
+      expect(mine()[1]?.text).toContain('https://pay.example/cs_test_1');
+      for (const m of sent) expect(m.text).not.toMatch(/\[\[|\]\]|CHECKOUT/);
+      expect((await eventLog(db, c.conversationId)).map((e) => e.type)).toEqual([
+        'customer.message',
+        'ai.replied',
+        'checkout.created',
+      ]);
+    });
+
+    it('does the same with the offline bot, without any network', async () => {
+      const businessId = await seedBusiness(db, 'Offline mugs');
+      await seedProducts(db, businessId);
+      settings.set(businessId, { providerOrder: ['offline'] });
+      const c = await seedConversation(db, businessId, 'whatsapp');
+      const before = openai.requests.length;
+
+      await customerSays(node, c, 'I want 2 blue mugs');
+      const replied = await waitUntil(() => aiOutcome(db, c.conversationId), 'the AI reply');
+      expect(replied.payload).toMatchObject({
+        text: 'Great choice! 2 × Blue mug comes to 24.00 USD. I am preparing your payment link.',
+        actions: [{ type: 'checkout', items: [{ sku: 'MUG-BLUE', qty: 2 }] }],
+        provider: 'offline',
+      });
+      await waitUntil(
+        async () => (await checkoutJobs(c.conversationId)).length === 1,
+        'the checkout job',
+      );
+      expect(openai.requests.length).toBe(before);
+    });
+  });
+}
