@@ -94,7 +94,13 @@ export function createGraphSender(deps: {
         }
         tag = 'HUMAN_AGENT';
       }
-      const token = deps.box.decrypt(t.tokenEnc, integrationTokenContext(t.integrationId));
+      let token: string;
+      try {
+        token = deps.box.decrypt(t.tokenEnc, integrationTokenContext(t.integrationId));
+      } catch {
+        // A token sealed under a key no longer in ENCRYPTION_KEYS: retrying cannot help.
+        return { ok: false, retry: false, errorCode: 'token_unreadable' };
+      }
       const text = cut(message.text, TEXT_LIMIT[t.channel]);
       const base = `${deps.graphUrl().replace(/\/+$/, '')}/${GRAPH_API_VERSION}`;
       const request =

@@ -27,6 +27,12 @@ export interface Database {
   readonly sql: SqlExecutor;
   /** pg-boss's own executor on PGlite (on PostgreSQL it opens its own pool). */
   readonly boss: BossDb;
+  /**
+   * A connection of its own for shard-lease renewal and membership: a pool saturated by
+   * requests and transitions (or blocked on a frozen peer's locks) must not starve the lease,
+   * or this node loses its shards while healthy (architecture.md §2.5).
+   */
+  readonly control: SqlExecutor;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the committed migrations; safe to call from several nodes at once. */
   migrate(): Promise<void>;
@@ -86,6 +92,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     db,
     sql: exec,
     boss: exec,
+    control: exec,
     transaction: (work) =>
       client.transaction((t) => {
         const txExec = pgliteExecutor(t);
@@ -127,11 +134,17 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   await db.execute(sql`select 1`);
   const exec = postgresExecutor(client);
+  const controlClient = postgres(options.url, {
+    max: 1,
+    connection: { application_name: `${options.applicationName ?? 'parley'}-control` },
+    onnotice: () => {},
+  });
   return {
     kind: 'postgres',
     db,
     sql: exec,
     boss: exec,
+    control: postgresExecutor(controlClient),
     transaction: (work) =>
       client.begin((t) => {
         const txExec = postgresExecutor(t);
@@ -147,7 +160,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       await withTimeout(client`select 1`, timeoutMs, 'database ping');
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), controlClient.end({ timeout: 5 })]);
     },
   };
 }

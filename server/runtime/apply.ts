@@ -416,17 +416,20 @@ export async function chargeAttempt(
   error: string,
   maxAttempts: number,
 ): Promise<boolean> {
-  const rows = await database.sql.query<{ dead_letter: boolean }>(
-    `update inbox set attempts = attempts + 1, last_error = left($2, 1000), dead_letter = attempts + 1 >= $3
-      where id = $1 returning dead_letter`,
-    [inboxId, error, maxAttempts],
-  );
-  const dead = rows[0]?.dead_letter ?? false;
-  if (dead) {
-    await database.sql.query(
-      `update conversations set needs_attention = true, updated_at = now() where id = $1`,
-      [conversationId],
+  // One transaction: whoever sees the event dead-lettered also sees the conversation flagged.
+  return database.transaction(async (tx) => {
+    const rows = await tx.sql.query<{ dead_letter: boolean }>(
+      `update inbox set attempts = attempts + 1, last_error = left($2, 1000), dead_letter = attempts + 1 >= $3
+        where id = $1 returning dead_letter`,
+      [inboxId, error, maxAttempts],
     );
-  }
-  return dead;
+    const dead = rows[0]?.dead_letter ?? false;
+    if (dead) {
+      await tx.sql.query(
+        `update conversations set needs_attention = true, updated_at = now() where id = $1`,
+        [conversationId],
+      );
+    }
+    return dead;
+  });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../persistence/db';
+import { isTransientDbError } from '../persistence/pg-errors';
 import {
   chargeAttempt,
   commit,
@@ -129,6 +130,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
         return 'done';
       }
       cache.delete(id);
+      if (isTransientDbError(err)) {
+        log.warn(
+          { event: 'runtime.db_unavailable', conversationId: id, err },
+          'database error; retrying the run',
+        );
+        await new Promise((r) => setTimeout(r, 250));
+        return 'again';
+      }
       if (rows.length > 1) {
         // Find the poison event: retry one at a time, so only it is charged.
         return (await runOnce(id, 1)) === 'done' ? 'done' : 'again';

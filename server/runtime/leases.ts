@@ -96,7 +96,17 @@ export function createLeaseManager(options: LeaseOptions): LeaseManager {
 
   async function release(shards: number[]): Promise<void> {
     if (shards.length === 0) return;
-    await options.drain(shards);
+    // Draining only saves the next owner some retries: a run still going when the lease is
+    // released fails the epoch check at commit. So it is bounded, and renewal never waits on
+    // a run that is itself waiting (on a lock held by a frozen peer, say).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      options.drain(shards),
+      new Promise<void>(
+        (resolve) => (timer = setTimeout(resolve, Math.floor(options.leaseTtlMs / 3))),
+      ),
+    ]);
+    clearTimeout(timer);
     const epochs = shards.map((s) => owned.get(s) ?? -1);
     for (const s of shards) owned.delete(s);
     options.onLost(shards);
@@ -108,10 +118,51 @@ export function createLeaseManager(options: LeaseOptions): LeaseManager {
     log.info({ event: 'lease.released', count: shards.length }, 'handed shard leases over');
   }
 
+  /**
+   * A node that stopped heartbeating may still hold open transactions: frozen (SIGSTOP, a long
+   * GC pause, a hung VM), its sessions keep row locks on lease rows and conversations, and
+   * PostgreSQL cannot tell (they are not "idle in transaction" when frozen mid-protocol). The
+   * survivors end its sessions, which releases the locks and guarantees it commits nothing
+   * more: fencing at the database itself. Its application names are `parley-<node>[-…]`.
+   */
+  async function fenceDeadNodes(): Promise<void> {
+    const dead = await sql.query<{ node_id: string }>(
+      `select node_id from cluster_nodes
+        where node_id <> $1 and not leaving and last_seen < now() - $2::interval`,
+      [nodeId, `${options.leaseTtlMs * 2} milliseconds`],
+    );
+    if (dead.length === 0) return;
+    const patterns = dead.flatMap((d) => [`parley-${d.node_id}`, `parley-${d.node_id}-%`]);
+    // Pick the sessions first: in one statement the planner may call pg_terminate_backend
+    // before the other conditions are checked, on sessions that are not the dead node's.
+    const sessions = await sql.query<{ pid: number }>(
+      `select pid from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()
+          and application_name like any($1::text[])`,
+      [patterns],
+    );
+    if (sessions.length === 0) return;
+    const ended = await sql.query<{ pid: number }>(
+      `select pid from unnest($1::int[]) as pid where pg_terminate_backend(pid)`,
+      [sessions.map((r) => r.pid)],
+    );
+    if (ended.length > 0) {
+      log.warn(
+        {
+          event: 'lease.fenced_sessions',
+          nodes: dead.map((d) => d.node_id),
+          sessions: ended.length,
+        },
+        'ended the database sessions of unresponsive nodes',
+      );
+    }
+  }
+
   async function tick(): Promise<void> {
     if (stopping) return;
     const members = await heartbeatAndMembers();
     await renew();
+    await fenceDeadNodes();
     const wanted = shardsFor(nodeId, members.includes(nodeId) ? members : [...members, nodeId]);
     const wantedSet = new Set(wanted);
     await release([...owned.keys()].filter((s) => !wantedSet.has(s)));

@@ -121,6 +121,9 @@ export function failureNote(errorCode: string): string {
   if (errorCode === 'messaging_window_closed') {
     return "Not delivered: the messaging window has closed (24 hours after the customer's last message, or 7 days for a reply typed by an agent).";
   }
+  if (errorCode === 'token_unreadable') {
+    return 'Not delivered: the stored access token for this channel cannot be decrypted. Reconnect the channel in Settings.';
+  }
   if (errorCode === 'no_integration')
     return 'Not delivered: this channel account is no longer connected.';
   return `Not delivered: the channel refused the message (error ${errorCode}).`;

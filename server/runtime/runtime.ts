@@ -136,7 +136,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
 
   const leases = createLeaseManager({
-    sql: database.sql,
+    sql: database.control,
     nodeId,
     log,
     leaseTtlMs: options.leaseTtlMs ?? 3000,

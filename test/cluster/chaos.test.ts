@@ -141,6 +141,14 @@ describe.skipIf(!haveServices)('cluster under chaos (3 node processes)', () => {
         async () =>
           (await sql`select count(*)::int as n from shard_leases where owner = 'n2'`)[0]!.n === 0,
         30_000,
+        async () =>
+          JSON.stringify({
+            leases:
+              await sql`select owner, count(*)::int, min(lease_until) as until, max(epoch)::int as epoch, now() from shard_leases group by owner`,
+            nodes: await sql`select node_id, last_seen, leaving from cluster_nodes`,
+            activity:
+              await sql`select application_name, state, wait_event_type, left(query, 80) as q, now() - xact_start as age from pg_stat_activity where datname = current_database() and state <> 'idle'`,
+          }),
       );
       const roundFrom = posted;
       await waitFor(() => posted >= Math.min(plan.length, roundFrom + CONVERSATIONS * 2), 60_000);
@@ -241,10 +249,15 @@ describe.skipIf(!haveServices)('cluster under chaos (3 node processes)', () => {
   }, 240_000);
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  explain?: () => Promise<string>,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
+    if (Date.now() > until)
+      throw new Error(`condition not met in time${explain ? `: ${await explain()}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

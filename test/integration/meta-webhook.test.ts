@@ -62,8 +62,15 @@ for (const mode of MODES) {
         headers: signed.headers,
       });
     };
+    // Only what webhooks store: the bot's own replies land in the inbox in the background.
     const inboxCount = async () =>
-      Number((await db.sql.query<{ n: number }>(`select count(*)::int as n from inbox`))[0]!.n);
+      Number(
+        (
+          await db.sql.query<{ n: number }>(
+            `select count(*)::int as n from inbox where source = 'meta'`,
+          )
+        )[0]!.n,
+      );
     const messagesOf = (contactExternalId: string) =>
       waitUntil(async () => {
         const rows = await db.sql.query<{
