@@ -9,6 +9,7 @@ import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
+import type { Commerce } from './commerce/commerce';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
@@ -33,6 +34,7 @@ export interface AppDeps {
   database: Database;
   fabric: Fabric;
   runtime: Runtime;
+  commerce: Commerce;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
 }
@@ -41,6 +43,7 @@ export interface App {
   readonly http: HttpApp;
   readonly metrics: Metrics;
   readonly runtime: Runtime;
+  readonly commerce: Commerce;
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): App {
     ...accountRoutes(routeDeps),
     ...contactRoutes(routeDeps),
     ...metaCallbackRoutes(routeDeps),
+    ...deps.commerce.routes(metrics),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -130,6 +134,11 @@ export function createApp(deps: AppDeps): App {
         'requests still in flight at shutdown',
       );
     }
+    await deps.commerce
+      .stop()
+      .catch((err: unknown) =>
+        log.error({ event: 'shutdown.commerce_failed', err }, 'commerce stop failed'),
+      );
     // Hands the shards over after their mailboxes drain, so peers resume without waiting.
     await runtime
       .stop()
@@ -143,6 +152,7 @@ export function createApp(deps: AppDeps): App {
     http,
     metrics,
     runtime,
+    commerce: deps.commerce,
     routes,
     database,
     setNodeUrl(url) {

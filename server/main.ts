@@ -1,8 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { createApp, type App, type AppDeps } from './app';
+import { createCommerce, type Commerce } from './commerce/commerce';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMemoryFabric, createRedisFabric } from './fabric/fabric';
 import { connectRedis } from './fabric/redis';
+import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/db';
 import type { Fabric } from './ports';
@@ -24,7 +26,10 @@ export interface RunningNode {
 export interface StartOptions {
   log?: Logger;
   extraRoutes?: AppDeps['extraRoutes'];
-  /** Registers effect handlers and the outbound sender before the runtime starts. */
+  /**
+   * Registers effect handlers and the outbound sender before the runtime starts. Runs after the
+   * node's own handlers are registered (commerce), so a test only adds what is missing (the AI).
+   */
   configureRuntime?: (runtime: Runtime) => void;
 }
 
@@ -33,6 +38,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const database = await openDatabase(config.database, `parley-${config.nodeId}`);
   let fabric: Fabric | undefined;
   let runtime: Runtime | undefined;
+  let commerce: Commerce | undefined;
+  // Payment return URLs and invoice links; this node's own URL is known once it listens.
+  let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
     await database.migrate();
     fabric = config.redis
@@ -53,20 +61,33 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       checkoutTtlMs: config.runtime.checkoutTtlMs,
       handoffWaitMs: config.runtime.handoffWaitMs,
     });
+    commerce = createCommerce({
+      config,
+      database,
+      runtime,
+      log,
+      box: createSecretBox(config.secrets.encryptionKeys),
+      baseUrl: () => baseUrl,
+    });
+    commerce.register(runtime);
+    // After the node's own handlers, so a test adds its stand-ins (or replaces one).
     options.configureRuntime?.(runtime);
     await runtime.start();
+    commerce.start();
     const app = createApp({
       config,
       log,
       database,
       fabric,
       runtime,
+      commerce,
       extraRoutes: options.extraRoutes,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
     app.setNodeUrl(url);
+    baseUrl = config.publicUrl ?? url;
     log.info(
       {
         event: 'node.started',
@@ -79,6 +100,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     );
     return { config, app, port, url, shutdown: () => app.shutdown() };
   } catch (err) {
+    await commerce?.stop().catch(() => {});
     await runtime?.stop().catch(() => {});
     await Promise.allSettled([fabric?.close(), database.close()]);
     throw err;
