@@ -75,7 +75,7 @@ const ready = (order: OrderRow, payment: PaymentRow): CheckoutResult => ({
   orderId: order.id,
   provider: payment.provider,
   reference: payment.reference,
-  url: payment.checkoutUrl as string,
+  url: payment.checkoutUrl ?? '',
   amountMinor: order.totalMinor,
   currency: order.currency,
 });
@@ -95,7 +95,7 @@ export async function runCheckout(
     const prepared = await transaction((db) => prepare(deps, db, request));
     if (!prepared.ok) return prepared;
     const { order, payment } = prepared;
-    if (payment.checkoutUrl) return ready(order, payment);
+    if (payment.checkoutUrl || payment.status === 'succeeded') return ready(order, payment);
 
     const client = await deps.registry.client(request.businessId, payment.provider);
     if (!client) return { ok: false, reason: 'no_payment_provider' };
@@ -159,6 +159,10 @@ async function prepare(deps: CheckoutDeps, db: Db, request: CheckoutRequest): Pr
   ) {
     throw new LinkInProgressError(order.id);
   }
+  // Paid already (the conversation missed it): presenting that attempt lets the machine match
+  // the payment it kept, instead of sending a second link for money already taken.
+  if (payment?.status === 'succeeded')
+    return { ok: true, order, payment, customer: customerOf(conversation) };
   if (!payment || payment.status !== 'pending' || payment.provider !== provider) {
     payment = await insertPaymentAttempt(db, order, provider);
   }

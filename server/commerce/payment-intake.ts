@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CommerceNotice } from '../../shared/commerce.schema';
 import type { PaymentProvider } from '../../shared/domain';
 import type { Database } from '../persistence/db';
+import { orders } from '../persistence/schema';
 import type { Runtime } from '../runtime/runtime';
 import type { Notifications } from './notifications';
 import type { OrderRow } from './orders.pg';
@@ -98,32 +100,66 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
       if (mismatch) return refuse(found, ctx, mismatch, 'payment_mismatch');
     }
     const key = noticeKey({ eventId, reference: payment.reference, kind: v.status });
+    const inbox = (type: string, payload: Record<string, unknown>, sourceEventId = key) => ({
+      businessId,
+      conversationId: order.conversationId as string,
+      source: payment.provider,
+      sourceEventId,
+      type,
+      payload,
+    });
     const result = await deps.runtime.transact(async ({ tx, insertInbox }) => {
-      const changed =
-        v.status === 'succeeded'
-          ? await markPaymentSucceeded(tx.db, payment.id, v.providerPaymentId)
-          : await markPaymentFailed(tx.db, payment.id, v.reason, v.providerPaymentId);
-      if (!changed || !order.conversationId) return changed ? 'applied' : 'duplicate';
-      const [ref] = await insertInbox([
-        {
-          businessId,
-          conversationId: order.conversationId,
-          source: payment.provider,
-          sourceEventId: key,
-          type: v.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed',
-          payload:
-            v.status === 'succeeded'
-              ? {
-                  orderId: order.id,
-                  reference: payment.reference,
-                  provider: payment.provider,
-                  amountMinor: v.amountMinor,
-                  currency: v.currency.toUpperCase(),
-                }
-              : { orderId: order.id, reference: payment.reference, reason: v.reason },
-        },
-      ]);
-      return ref?.duplicate ? 'duplicate' : 'applied';
+      if (v.status === 'failed') {
+        if (!(await markPaymentFailed(tx.db, payment.id, v.reason, v.providerPaymentId)))
+          return 'duplicate';
+        if (!order.conversationId) return 'applied';
+        const [ref] = await insertInbox([
+          inbox('payment.failed', {
+            orderId: order.id,
+            reference: payment.reference,
+            reason: v.reason,
+          }),
+        ]);
+        return ref?.duplicate ? 'duplicate' : 'applied';
+      }
+      const previous = await markPaymentSucceeded(tx.db, payment.id, v.providerPaymentId);
+      if (!previous) return 'duplicate';
+      const [now] = await tx.db
+        .select({ status: orders.status })
+        .from(orders)
+        .where(eq(orders.id, order.id));
+      if (!order.conversationId || now?.status === 'paid') return 'unmatched';
+      const events = [
+        inbox('payment.succeeded', {
+          orderId: order.id,
+          reference: payment.reference,
+          provider: payment.provider,
+          amountMinor: v.amountMinor,
+          currency: v.currency.toUpperCase(),
+        }),
+      ];
+      // The conversation stopped waiting for this attempt (it was reported failed, or the
+      // checkout expired), yet the money came. Presenting the checkout again right behind the
+      // payment lets the machine, which keeps early payments, match and fulfil it.
+      const late = previous === 'failed' || now?.status === 'expired';
+      if (late) {
+        events.push(
+          inbox(
+            'checkout.created',
+            {
+              orderId: order.id,
+              provider: payment.provider,
+              reference: payment.reference,
+              url: payment.checkoutUrl ?? '',
+              amountMinor: order.totalMinor,
+              currency: order.currency,
+            },
+            `${payment.reference}:reopened`,
+          ),
+        );
+      }
+      const [ref] = await insertInbox(events);
+      return ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied';
     });
     if (result === 'duplicate') {
       log.info(
@@ -132,13 +168,16 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
       );
       return result;
     }
-    log.info({ event: `payment.${v.status}`, ...ctx }, 'payment applied');
-    if (v.status === 'succeeded' && (order.status !== 'pending' || !order.conversationId)) {
-      // Money arrived for an order no checkout waits for (expired, or its contact erased).
+    log.info({ event: `payment.${v.status}`, ...ctx, late: result === 'late' }, 'payment applied');
+    if (result === 'unmatched') {
+      // Money no checkout can take: the order was paid already (a second payment), or its
+      // contact was erased. Recorded on the payment; a person decides about a refund.
       await deps.notifications.notify({
         kind: 'payment_unmatched',
         ...ctx,
-        reason: `the order is ${order.conversationId ? order.status : 'no longer linked to a conversation'}`,
+        reason: order.conversationId
+          ? 'the order was already paid: possibly a double payment'
+          : 'the order is no longer linked to a conversation',
       });
     }
     return 'applied';

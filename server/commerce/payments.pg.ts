@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { PaymentProvider } from '../../shared/domain';
 import type { Db } from '../persistence/db';
 import { orders, payments } from '../persistence/schema';
@@ -99,15 +99,22 @@ export async function findPaymentByReference(
 
 /**
  * pending|failed → succeeded, once: the gate that turns a provider's word into exactly one
- * `payment.succeeded`. False when it already succeeded (a redelivery, or reconciliation and a
- * webhook racing).
+ * `payment.succeeded`. Returns the status it replaced, or null when it had already succeeded
+ * (a redelivery, or reconciliation and a webhook racing). The row is locked first, so two
+ * racers cannot both see the old status.
  */
 export async function markPaymentSucceeded(
   db: Db,
   paymentId: string,
   providerPaymentId: string | null,
-): Promise<boolean> {
-  const rows = await db
+): Promise<'pending' | 'failed' | null> {
+  const [before] = await db
+    .select({ status: payments.status })
+    .from(payments)
+    .where(eq(payments.id, paymentId))
+    .for('update');
+  if (!before || before.status === 'succeeded') return null;
+  await db
     .update(payments)
     .set({
       status: 'succeeded',
@@ -116,9 +123,8 @@ export async function markPaymentSucceeded(
       providerPaymentId: sql`coalesce(${providerPaymentId}, ${payments.providerPaymentId})`,
       updatedAt: new Date(),
     })
-    .where(and(eq(payments.id, paymentId), ne(payments.status, 'succeeded')))
-    .returning({ id: payments.id });
-  return rows.length > 0;
+    .where(eq(payments.id, paymentId));
+  return before.status;
 }
 
 /** pending → failed, once; a failure never overrides a success that came first. */
