@@ -97,15 +97,25 @@ export function orderRoutes(deps: OrderRouteDeps): Route[] {
       async handler(ctx) {
         const { businessId } = ctx.auth;
         const { conversationId, items } = ctx.body;
-        const [conversation] = await withTenant(db, businessId, (tx) =>
-          tx
+        const idempotencyKey = `agent:${ctx.body.idempotencyKey ?? randomUUID()}`;
+        const [conversation, replayed] = await withTenant(db, businessId, async (tx) => {
+          const [row] = await tx
             .select({ state: conversations.state })
             .from(conversations)
             .where(
               and(eq(conversations.id, conversationId), eq(conversations.businessId, businessId)),
-            ),
-        );
+            );
+          const [earlier] = await tx
+            .select()
+            .from(orders)
+            .where(
+              and(eq(orders.businessId, businessId), eq(orders.idempotencyKey, idempotencyKey)),
+            );
+          return [row, earlier && (await orderViews(tx, businessId, [earlier]))[0]] as const;
+        });
         if (!conversation) throw new AppError('not_found');
+        // The same request again (a client retry): the order it made, not a second one.
+        if (replayed) return json(replayed, 200);
         // The machine keeps one checkout at a time; a second link would never be sent.
         if (conversation.state === 'checkout' || conversation.state === 'optedOut') {
           throw new AppError('conflict', {
@@ -122,7 +132,7 @@ export function orderRoutes(deps: OrderRouteDeps): Route[] {
             businessId,
             conversationId,
             items,
-            idempotencyKey: `agent:${ctx.body.idempotencyKey ?? randomUUID()}`,
+            idempotencyKey,
             attributedTo: 'agent',
           },
         );
