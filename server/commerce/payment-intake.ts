@@ -1,19 +1,12 @@
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CommerceNotice } from '../../shared/commerce.schema';
 import type { PaymentProvider } from '../../shared/domain';
 import type { Database } from '../persistence/db';
-import { orders } from '../persistence/schema';
 import type { Runtime } from '../runtime/runtime';
 import type { Notifications } from './notifications';
 import type { OrderRow } from './orders.pg';
-import {
-  findPaymentByReference,
-  markPaymentFailed,
-  markPaymentSucceeded,
-  notePaymentProblem,
-  type PaymentRow,
-} from './payments.pg';
+import { recordFailure, recordSuccess } from './payment-record.pg';
+import { findPaymentByReference, notePaymentProblem, type PaymentRow } from './payments.pg';
 import type { ProviderRegistry } from './provider-registry';
 import type { Verification } from './providers/provider';
 import { noticeKey, type PaymentNotice } from './webhooks/payment-notice';
@@ -42,7 +35,7 @@ export interface PaymentIntake {
   ): Promise<IntakeOutcome>;
 }
 
-type Found = { payment: PaymentRow; order: OrderRow };
+export type Found = { payment: PaymentRow; order: OrderRow };
 
 /** Why a verified payment does not pay the order, or null when it does. */
 export function mismatchOf(
@@ -58,6 +51,20 @@ export function mismatchOf(
     return `amount ${v.amountMinor} is not the order's ${order.totalMinor} (minor units)`;
   if (payment.amountMinor !== order.totalMinor) return 'the payment attempt was for another amount';
   return null;
+}
+
+/** A signed Stripe event, read as the answer Stripe would give if asked. */
+function stripeVerification(notice: Exclude<PaymentNotice, { kind: 'ignored' }>): Verification {
+  const { reference, providerPaymentId } = notice;
+  return notice.kind === 'succeeded'
+    ? {
+        status: 'succeeded',
+        reference,
+        amountMinor: notice.amountMinor ?? -1,
+        currency: notice.currency ?? '',
+        providerPaymentId,
+      }
+    : { status: 'failed', reference, reason: notice.reason ?? 'failed', providerPaymentId };
 }
 
 /** What a signed claim must agree on with the provider's own answer. */
@@ -100,67 +107,9 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
       if (mismatch) return refuse(found, ctx, mismatch, 'payment_mismatch');
     }
     const key = noticeKey({ eventId, reference: payment.reference, kind: v.status });
-    const inbox = (type: string, payload: Record<string, unknown>, sourceEventId = key) => ({
-      businessId,
-      conversationId: order.conversationId as string,
-      source: payment.provider,
-      sourceEventId,
-      type,
-      payload,
-    });
-    const result = await deps.runtime.transact(async ({ tx, insertInbox }) => {
-      if (v.status === 'failed') {
-        if (!(await markPaymentFailed(tx.db, payment.id, v.reason, v.providerPaymentId)))
-          return 'duplicate';
-        if (!order.conversationId) return 'applied';
-        const [ref] = await insertInbox([
-          inbox('payment.failed', {
-            orderId: order.id,
-            reference: payment.reference,
-            reason: v.reason,
-          }),
-        ]);
-        return ref?.duplicate ? 'duplicate' : 'applied';
-      }
-      const previous = await markPaymentSucceeded(tx.db, payment.id, v.providerPaymentId);
-      if (!previous) return 'duplicate';
-      const [now] = await tx.db
-        .select({ status: orders.status })
-        .from(orders)
-        .where(eq(orders.id, order.id));
-      if (!order.conversationId || now?.status === 'paid') return 'unmatched';
-      const events = [
-        inbox('payment.succeeded', {
-          orderId: order.id,
-          reference: payment.reference,
-          provider: payment.provider,
-          amountMinor: v.amountMinor,
-          currency: v.currency.toUpperCase(),
-        }),
-      ];
-      // The conversation stopped waiting for this attempt (it was reported failed, or the
-      // checkout expired), yet the money came. Presenting the checkout again right behind the
-      // payment lets the machine, which keeps early payments, match and fulfil it.
-      const late = previous === 'failed' || now?.status === 'expired';
-      if (late) {
-        events.push(
-          inbox(
-            'checkout.created',
-            {
-              orderId: order.id,
-              provider: payment.provider,
-              reference: payment.reference,
-              url: payment.checkoutUrl ?? '',
-              amountMinor: order.totalMinor,
-              currency: order.currency,
-            },
-            `${payment.reference}:reopened`,
-          ),
-        );
-      }
-      const [ref] = await insertInbox(events);
-      return ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied';
-    });
+    const result = await deps.runtime.transact((t) =>
+      v.status === 'succeeded' ? recordSuccess(t, found, v, key) : recordFailure(t, found, v, key),
+    );
     if (result === 'duplicate') {
       log.info(
         { event: 'payment.duplicate', ...ctx, status: v.status },
@@ -233,37 +182,19 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
         );
         return 'unknown_reference';
       }
-      let verified: Verification | null;
-      if (notice.provider === 'stripe') {
-        verified =
-          notice.kind === 'succeeded'
-            ? {
-                status: 'succeeded',
-                reference: notice.reference,
-                amountMinor: notice.amountMinor ?? -1,
-                currency: notice.currency ?? '',
-                providerPaymentId: notice.providerPaymentId,
-              }
-            : {
-                status: 'failed',
-                reference: notice.reference,
-                reason: notice.reason ?? 'failed',
-                providerPaymentId: notice.providerPaymentId,
-              };
-        if (
-          found.payment.providerPaymentId &&
-          notice.providerPaymentId !== found.payment.providerPaymentId
-        ) {
-          return refuse(
-            found,
-            { ...ctx, orderId: found.order.id },
-            'another Checkout Session carries this reference',
-            'payment_mismatch',
-          );
-        }
-      } else {
-        verified = await verify(businessId, found, notice.providerPaymentId);
+      if (
+        notice.provider === 'stripe' &&
+        found.payment.providerPaymentId &&
+        notice.providerPaymentId !== found.payment.providerPaymentId
+      ) {
+        const reason = 'another Checkout Session carries this reference';
+        return refuse(found, { ...ctx, orderId: found.order.id }, reason, 'payment_mismatch');
       }
+      // Stripe's signed event is its own proof; the others are asked directly.
+      const verified =
+        notice.provider === 'stripe'
+          ? stripeVerification(notice)
+          : await verify(businessId, found, notice.providerPaymentId);
       if (!verified || verified.status === 'pending') {
         log.warn(
           { event: 'payment.unverified', ...ctx, orderId: found.order.id },
