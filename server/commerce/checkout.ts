@@ -5,7 +5,13 @@ import type { CheckoutItem } from '../../shared/conversation.events';
 import type { PaymentProvider } from '../../shared/domain';
 import type { Db } from '../persistence/db';
 import { contacts, conversations } from '../persistence/schema';
-import { findOrCreateOrder, itemsKeyOf, priceItems, type OrderRow } from './orders.pg';
+import {
+  findOrCreateOrder,
+  itemsKeyOf,
+  priceItems,
+  type OrderOutcome,
+  type OrderRow,
+} from './orders.pg';
 import {
   abandonPayment,
   insertPaymentAttempt,
@@ -150,7 +156,23 @@ async function prepare(deps: CheckoutDeps, db: Db, request: CheckoutRequest): Pr
     );
   }
 
-  let payment = await latestPaymentOf(db, businessId, order.id);
+  const payment = await attemptFor(db, order, provider, reused);
+  return { ok: true, order, payment, customer: customerOf(conversation) };
+}
+
+/**
+ * The payment attempt this checkout uses: the order's pending one (its link is reused), its
+ * succeeded one (paid already, and the conversation missed it: presenting that attempt lets the
+ * machine match the payment it kept instead of sending a second link for money already taken),
+ * or a new one (none yet, the last failed, or the business switched provider).
+ */
+async function attemptFor(
+  db: Db,
+  order: OrderRow,
+  provider: PaymentProvider,
+  reused: OrderOutcome['reused'],
+): Promise<PaymentRow> {
+  const payment = await latestPaymentOf(db, order.businessId, order.id);
   if (
     payment?.status === 'pending' &&
     !payment.checkoutUrl &&
@@ -159,14 +181,9 @@ async function prepare(deps: CheckoutDeps, db: Db, request: CheckoutRequest): Pr
   ) {
     throw new LinkInProgressError(order.id);
   }
-  // Paid already (the conversation missed it): presenting that attempt lets the machine match
-  // the payment it kept, instead of sending a second link for money already taken.
-  if (payment?.status === 'succeeded')
-    return { ok: true, order, payment, customer: customerOf(conversation) };
-  if (!payment || payment.status !== 'pending' || payment.provider !== provider) {
-    payment = await insertPaymentAttempt(db, order, provider);
-  }
-  return { ok: true, order, payment, customer: customerOf(conversation) };
+  if (payment?.status === 'succeeded') return payment;
+  if (payment?.status === 'pending' && payment.provider === provider) return payment;
+  return insertPaymentAttempt(db, order, provider);
 }
 
 /** Providers want an email; chat customers rarely give one. `.invalid` never delivers. */
