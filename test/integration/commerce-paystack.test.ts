@@ -160,6 +160,8 @@ for (const mode of MODES) {
         );
         expect(foreign.status).toBe(200);
         expect(logged('payment.unknown_reference', order.reference)).toHaveLength(1);
+        const refused = logs.lines.filter((l) => l.event === 'payment.webhook_bad_signature');
+        expect(refused.length).toBeGreaterThanOrEqual(3);
 
         const wrongAmount = paystack.signedEvent(
           paystack.markPaid(order.reference, { amount: 1100 }),
