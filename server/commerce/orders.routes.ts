@@ -9,7 +9,7 @@ import { uuidParam } from '../http/params';
 import { defineRoute, json, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { orders } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
+import { isUuid, withTenant } from '../persistence/tenant';
 import type { Runtime } from '../runtime/runtime';
 import { createAgentOrder } from './agent-order';
 import type { CheckoutDeps } from './checkout';
@@ -27,7 +27,7 @@ const encodeCursor = (o: { createdAt: Date; id: string }) => `${o.createdAt.getT
 function decodeCursor(cursor: string): SQL | undefined {
   const [ms, id] = cursor.split('.');
   const at = new Date(Number(ms));
-  if (!id || Number.isNaN(at.getTime()))
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime()))
     throw new AppError('bad_request', { message: 'Bad cursor.' });
   return or(lt(orders.createdAt, at), and(eq(orders.createdAt, at), lt(orders.id, id)));
 }
