@@ -235,6 +235,21 @@ for (const mode of MODES) {
         expect(
           (await request(node.url, `/api/orders/${res.body.id}`, { token: other.token })).status,
         ).toBe(404);
+
+        // Newest first, paged by cursor, every order exactly once.
+        const all = (await api<{ items: Order[] }>('/api/orders?limit=200')).body.items;
+        const paged: string[] = [];
+        for (let cursor: string | null = ''; cursor !== null;) {
+          const page: { items: Order[]; nextCursor: string | null } = (
+            await api<{ items: Order[]; nextCursor: string | null }>(
+              `/api/orders?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            )
+          ).body;
+          paged.push(...page.items.map((o) => o.id));
+          cursor = page.nextCursor;
+        }
+        expect(paged).toEqual(all.map((o) => o.id));
+        expect((await api('/api/orders?cursor=1.not-a-uuid')).status).toBe(400);
       });
 
       it('issues an invoice on request, numbered, as a PDF the customer can open; tells the order status', async () => {
