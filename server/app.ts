@@ -10,6 +10,7 @@ import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
+import type { Commerce } from './commerce/commerce';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
@@ -36,6 +37,7 @@ export interface AppDeps {
   runtime: Runtime;
   /** The node's registry, when parts built before the app (the AI) register metrics on it. */
   metrics?: Metrics;
+  commerce: Commerce;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
 }
@@ -44,6 +46,7 @@ export interface App {
   readonly http: HttpApp;
   readonly metrics: Metrics;
   readonly runtime: Runtime;
+  readonly commerce: Commerce;
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): App {
     ...contactRoutes(routeDeps),
     ...metaCallbackRoutes(routeDeps),
     ...(config.demo ? demoGraphRoutes() : []),
+    ...deps.commerce.routes(metrics),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -134,6 +138,11 @@ export function createApp(deps: AppDeps): App {
         'requests still in flight at shutdown',
       );
     }
+    await deps.commerce
+      .stop()
+      .catch((err: unknown) =>
+        log.error({ event: 'shutdown.commerce_failed', err }, 'commerce stop failed'),
+      );
     // Hands the shards over after their mailboxes drain, so peers resume without waiting.
     await runtime
       .stop()
@@ -147,6 +156,7 @@ export function createApp(deps: AppDeps): App {
     http,
     metrics,
     runtime,
+    commerce: deps.commerce,
     routes,
     database,
     setNodeUrl(url) {

@@ -180,4 +180,26 @@ describe('loadConfig', () => {
     );
     expect(problems).toHaveLength(2);
   });
+
+  it('reads the commerce settings: SMTP for owner emails, reconciliation timing', () => {
+    const defaults = loadConfig({ ...secrets }, { devSecrets: noDevSecrets });
+    expect(defaults.smtp).toBeNull();
+    expect(defaults.payments).toMatchObject({
+      reconcileAfterMs: 5 * 60 * 1000,
+      reconcileIntervalMs: 60 * 1000,
+      reconcileMaxAgeMs: 3 * 24 * 60 * 60 * 1000,
+    });
+    const config = loadConfig(
+      { ...secrets, SMTP_URL: 'smtp://mail.test:587', RECONCILE_AFTER_MS: '1000' },
+      { devSecrets: noDevSecrets },
+    );
+    expect(config.smtp).toEqual({
+      url: 'smtp://mail.test:587',
+      from: 'Parley <no-reply@parley.local>',
+    });
+    expect(config.payments.reconcileAfterMs).toBe(1000);
+    expect(problemsOf(() => loadConfig({ ...secrets, SMTP_URL: 'http://mail.test' }))).toEqual([
+      'SMTP_URL: must be an smtp:// or smtps:// URL',
+    ]);
+  });
 });

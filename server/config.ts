@@ -85,6 +85,20 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.url().default('https://api.flutterwave.com'),
   ),
+  /** Owner notifications by email (`smtp://user:pass@host:587`, `smtps://…`); unset → none. */
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  SMTP_FROM: z.preprocess(emptyAsUndefined, z.string().default('Parley <no-reply@parley.local>')),
+  /** A payment still pending this long is re-verified with its provider (lost webhooks). */
+  RECONCILE_AFTER_MS: int(5 * 60 * 1000, 100, 7 * 24 * 60 * 60 * 1000),
+  RECONCILE_INTERVAL_MS: int(60 * 1000, 100, 60 * 60 * 1000),
+  /** Payments older than this are no longer asked about (their links are long expired). */
+  RECONCILE_MAX_AGE_MS: int(3 * 24 * 60 * 60 * 1000, 60 * 1000, 90 * 24 * 60 * 60 * 1000),
   TRUSTED_PROXIES: optionalString,
   RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
   BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
@@ -141,7 +155,16 @@ export interface Config {
     timeoutMs: number;
     breaker: { failures: number; cooldownMs: number };
   };
-  payments: { stripeApiUrl: string | undefined; paystackApiUrl: string; flutterwaveApiUrl: string };
+  payments: {
+    stripeApiUrl: string | undefined;
+    paystackApiUrl: string;
+    flutterwaveApiUrl: string;
+    reconcileAfterMs: number;
+    reconcileIntervalMs: number;
+    reconcileMaxAgeMs: number;
+  };
+  /** Owner notifications by email; null when SMTP_URL is not set. */
+  smtp: { url: string; from: string } | null;
   http: {
     trustedProxies: string[];
     rateLimitPerMinute: number;
@@ -242,7 +265,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       stripeApiUrl: e.STRIPE_API_URL,
       paystackApiUrl: e.PAYSTACK_API_URL.replace(/\/+$/, ''),
       flutterwaveApiUrl: e.FLUTTERWAVE_API_URL.replace(/\/+$/, ''),
+      reconcileAfterMs: e.RECONCILE_AFTER_MS,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+      reconcileMaxAgeMs: e.RECONCILE_MAX_AGE_MS,
     },
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
     http: {
       trustedProxies,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

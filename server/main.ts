@@ -2,9 +2,11 @@ import { pathToFileURL } from 'node:url';
 import { createAi, registerAiHandlers } from './ai/ai';
 import type { AiSettingsSource } from './ai/settings';
 import { createApp, type App, type AppDeps } from './app';
+import { createCommerce, type Commerce } from './commerce/commerce';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMemoryFabric, createRedisFabric } from './fabric/fabric';
 import { connectRedis } from './fabric/redis';
+import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { openDatabase } from './persistence/db';
@@ -12,7 +14,6 @@ import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
 import { createGraphSender } from './channels/graph-sender';
-import { createSecretBox } from './crypto/secret-box';
 import { seedDemo, type DemoCredentials } from './demo/demo-seed';
 import { createSimulator } from './demo/simulator';
 
@@ -36,7 +37,8 @@ export interface StartOptions {
   extraRoutes?: AppDeps['extraRoutes'];
   /**
    * Registers effect handlers and the outbound sender before the runtime starts. Runs after the
-   * node's own handlers are registered, so a test may replace them.
+   * node's own handlers are registered (AI, commerce, the Graph sender), so a test may replace
+   * or add to them.
    */
   configureRuntime?: (runtime: Runtime) => void;
   /** Business AI settings; until the settings table is wired, defaults from the API keys. */
@@ -49,6 +51,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const metrics = createMetrics({ nodeId: config.nodeId });
   let fabric: Fabric | undefined;
   let runtime: Runtime | undefined;
+  let commerce: Commerce | undefined;
+  // Payment return URLs and invoice links; this node's own URL is known once it listens.
+  let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
     await database.migrate();
     fabric = config.redis
@@ -83,8 +88,19 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         settings: options.aiSettings,
       }),
     );
+    commerce = createCommerce({
+      config,
+      database,
+      runtime,
+      log,
+      box,
+      baseUrl: () => baseUrl,
+    });
+    commerce.register(runtime);
+    // After the node's own handlers, so a test adds its stand-ins (or replaces one).
     options.configureRuntime?.(runtime);
     await runtime.start();
+    commerce.start();
     const app = createApp({
       config,
       log,
@@ -92,6 +108,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       fabric,
       runtime,
       metrics,
+      commerce,
       extraRoutes: options.extraRoutes,
     });
     const port = await app.http.listen(config.host, config.port);
@@ -119,6 +136,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         stopSimulator = () => simulator.stop();
       }
     }
+    baseUrl = config.publicUrl ?? url;
     log.info(
       {
         event: 'node.started',
@@ -141,6 +159,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       },
     };
   } catch (err) {
+    await commerce?.stop().catch(() => {});
     await runtime?.stop().catch(() => {});
     await Promise.allSettled([fabric?.close(), database.close()]);
     throw err;

@@ -5,3 +5,4 @@ export * from './auth.schema';
 export * from './settings.schema';
 export * from './privacy.schema';
 export * from './audit.schema';
+export * from './commerce.schema';

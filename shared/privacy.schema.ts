@@ -53,6 +53,7 @@ export const accountExportSchema = z.object({
   messages: rows,
   orders: rows,
   payments: rows,
+  invoices: rows,
   auditLog: rows,
 });
 export type AccountExport = z.infer<typeof accountExportSchema>;

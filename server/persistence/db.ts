@@ -150,7 +150,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         const txExec = postgresExecutor(t);
         return work(
           lazyTx(
-            () => drizzlePostgres(t as unknown as postgres.Sql, { schema }) as unknown as Db,
+            () => drizzlePostgres(withClientOptions(t, client), { schema }) as unknown as Db,
             txExec,
           ),
         );
@@ -163,4 +163,16 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       await Promise.all([client.end({ timeout: 5 }), controlClient.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * drizzle's postgres-js driver reads (and sets) the parsers in `client.options`, which a
+ * transaction handle from `sql.begin` does not carry: without this, `tx.db` on PostgreSQL
+ * threw on first use. The options are the pool's own, which drizzle already adjusted.
+ */
+function withClientOptions(t: postgres.TransactionSql, client: postgres.Sql): postgres.Sql {
+  return new Proxy(t, {
+    get: (target, prop, receiver) =>
+      prop === 'options' ? client.options : Reflect.get(target, prop, receiver),
+  }) as unknown as postgres.Sql;
 }

@@ -316,6 +316,13 @@ export const orders = pgTable(
     currency: text('currency').notNull(),
     /** Derived from the triggering event, so a replayed checkout reuses the order. */
     idempotencyKey: text('idempotency_key').notNull(),
+    /**
+     * The items as `sku:qty` pairs, sorted: "the same contact asking for the same items while an
+     * order is pending" is a lookup on this, not a comparison of JSON.
+     */
+    itemsKey: text('items_key').notNull().default(''),
+    /** When the verified payment was applied: revenue is counted from here. */
+    paidAt: timestamp('paid_at', { withTimezone: true }),
     /** Who closed the sale, for bot-vs-human revenue. */
     attributedTo: text('attributed_to', { enum: ['bot', 'agent'] })
       .notNull()
@@ -327,6 +334,9 @@ export const orders = pgTable(
     uniqueIndex('orders_business_idempotency_key').on(t.businessId, t.idempotencyKey),
     index('orders_business_created_idx').on(t.businessId, t.createdAt.desc()),
     index('orders_conversation_idx').on(t.conversationId),
+    index('orders_business_contact_pending_idx')
+      .on(t.businessId, t.contactId, t.itemsKey)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -339,13 +349,23 @@ export const payments = pgTable(
       .notNull()
       .references(() => orders.id, { onDelete: 'cascade' }),
     provider: text('provider', { enum: PAYMENT_PROVIDERS }).notNull(),
-    /** The provider's reference (Checkout Session id, Paystack reference, Flutterwave tx_ref). */
+    /**
+     * Parley's reference for this payment attempt, chosen before the provider is called (Stripe
+     * `client_reference_id`, Paystack `reference`, Flutterwave `tx_ref`), so a webhook or a
+     * reconciliation can always find the row, even one that races the link's creation.
+     */
     reference: text('reference').notNull(),
+    /** The provider's own id once known: Checkout Session `cs_…`, Paystack or Flutterwave id. */
+    providerPaymentId: text('provider_payment_id'),
     status: text('status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
     amountMinor: minor('amount_minor'),
     currency: text('currency').notNull(),
     checkoutUrl: text('checkout_url'),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    /** Why the provider refused it, or why a report about it was not believed (safe text). */
+    failureReason: text('failure_reason'),
+    /** Last time reconciliation asked the provider; claims rows so nodes do not ask twice. */
+    checkedAt: timestamp('checked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -353,8 +373,48 @@ export const payments = pgTable(
     uniqueIndex('payments_provider_reference_key').on(t.provider, t.reference),
     index('payments_order_idx').on(t.orderId),
     index('payments_business_created_idx').on(t.businessId, t.createdAt.desc()),
+    index('payments_pending_created_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
+
+/**
+ * Invoices, numbered per business without gaps: the number comes from `invoice_counters` in the
+ * same transaction as the insert, so a rolled-back invoice gives its number back.
+ */
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: id(),
+    businessId: businessRef(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    /** What the customer reads, e.g. `INV-000042`. */
+    numberText: text('number_text').notNull(),
+    /** Copied from the order when issued: an invoice does not change when the catalog does. */
+    items: jsonb('items').$type<OrderItem[]>().notNull(),
+    totalMinor: minor('total_minor'),
+    currency: text('currency').notNull(),
+    customerName: text('customer_name'),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('invoices_business_number_key').on(t.businessId, t.number),
+    // One invoice per order: asking again sends the same one.
+    uniqueIndex('invoices_business_order_key').on(t.businessId, t.orderId),
+  ],
+);
+
+/** The last invoice number of each business; bumped in the invoice's own transaction. */
+export const invoiceCounters = pgTable('invoice_counters', {
+  businessId: uuid('business_id')
+    .primaryKey()
+    .references(() => businesses.id, { onDelete: 'cascade' }),
+  lastNumber: integer('last_number').notNull().default(0),
+});
 
 /** Security-relevant actions (logins, role changes, token reuse, exports, deletions). */
 export const auditLog = pgTable(

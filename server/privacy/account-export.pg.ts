@@ -9,6 +9,7 @@ import {
   conversations,
   integrations,
   invitations,
+  invoices,
   messages,
   orders,
   paymentProviderSettings,
@@ -92,6 +93,11 @@ export async function buildAccountExport(db: Db, businessId: string): Promise<Ac
       .from(payments)
       .where(byBusiness(payments))
       .orderBy(asc(payments.createdAt)),
+    invoices: await db
+      .select()
+      .from(invoices)
+      .where(byBusiness(invoices))
+      .orderBy(asc(invoices.number)),
     auditLog: await db
       .select()
       .from(auditLog)

@@ -8,8 +8,9 @@ import {
 import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
 import type { Channel, ConversationState } from '../../shared/domain';
 import type { Database, Tx } from '../persistence/db';
-import { EFFECT_QUEUES, OUTBOUND_QUEUE } from './effects';
+import { EFFECT_QUEUES } from './effects';
 import { uuidFromName } from './ids';
+import { DEFAULT_JOB_RETRY, queueOutboundMessage } from './outbound-queue';
 import { projectEvent, type StatusChange } from './projections';
 import { renderTemplate } from './templates';
 
@@ -79,7 +80,6 @@ export class VersionConflictError extends Error {
 }
 
 const COMMANDS = new Set<string>(AGENT_COMMANDS);
-const DEFAULT_EFFECT_RETRY = { retryLimit: 5, retryDelay: 2, retryBackoff: true } as const;
 
 export interface ConversationDefaults {
   checkoutTtlMs: number;
@@ -362,7 +362,6 @@ async function writeEvent(
     );
   }
 
-  let outbound = false;
   for (const [index, effect] of result.effects.entries()) {
     const effectId = `${row.id}:${index}`;
     if (effect.type === 'sendMessage') {
@@ -370,19 +369,15 @@ async function writeEvent(
       const text =
         params.text ?? (params.template ? renderTemplate(params.template, params.vars) : '');
       if (!text) continue;
-      const id = uuidFromName(`out:${effectId}`);
-      await tx.sql.query(
-        `insert into messages (id, business_id, conversation_id, direction, author, author_user_id, text, status)
-         values ($1, $2, $3, 'out', $4, $5::uuid, $6, 'pending') on conflict do nothing`,
-        [id, conversation.businessId, conversation.id, params.author, params.agentId ?? null, text],
-      );
-      await tx.sql.query(
-        `update conversations set last_message_preview = left($2, 200), last_message_at = now(), unread = 0
-          where id = $1`,
-        [conversation.id, text],
-      );
-      messages.push({ id, direction: 'out', author: params.author, text, status: 'pending' });
-      outbound = true;
+      const created = await queueOutboundMessage(tx, deps.boss, {
+        businessId: conversation.businessId,
+        conversationId: conversation.id,
+        author: params.author,
+        agentId: params.agentId ?? null,
+        text,
+        key: effectId,
+      });
+      if (created) messages.push(created);
       continue;
     }
     const queue = EFFECT_QUEUES[effect.type];
@@ -395,15 +390,7 @@ async function writeEvent(
         type: effect.type,
         params: effect.params,
       },
-      { id: uuidFromName(`effect:${effectId}`), db: tx.boss, ...DEFAULT_EFFECT_RETRY },
-    );
-  }
-  if (outbound) {
-    // One drain job per conversation at a time (stately queue): sends go out in order.
-    await deps.boss.send(
-      OUTBOUND_QUEUE,
-      { businessId: conversation.businessId, conversationId: conversation.id },
-      { singletonKey: conversation.id, db: tx.boss, ...DEFAULT_EFFECT_RETRY },
+      { id: uuidFromName(`effect:${effectId}`), db: tx.boss, ...DEFAULT_JOB_RETRY },
     );
   }
 }

@@ -4,7 +4,7 @@ import PgBoss from 'pg-boss';
 import type { EventSource } from '../../shared/domain';
 import type { Database, Tx } from '../persistence/db';
 import type { Fabric } from '../ports';
-import type { Committed } from './apply';
+import type { Committed, CreatedMessage } from './apply';
 import {
   EFFECT_QUEUES,
   OUTBOUND_QUEUE,
@@ -17,6 +17,7 @@ import {
 import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
 import { drainOutbound, type MessageStatusChange } from './outbound';
+import { queueOutboundMessage, type OutboundInput } from './outbound-queue';
 import { shardOf } from './shards';
 
 export interface RuntimeOptions {
@@ -62,9 +63,26 @@ export interface CommandOutcome {
   deadLetter: boolean;
 }
 
+/** Messages an effect handler or route queued outside a transition (receipts, invoice links). */
+export interface MessagesQueued {
+  businessId: string;
+  conversationId: string;
+  messages: CreatedMessage[];
+}
+
 export interface RuntimeEvents {
   committed: [Committed];
   messageStatus: [MessageStatusChange];
+  messagesQueued: [MessagesQueued];
+}
+
+/** What `transact` hands its work: the transaction and the two things it may add to it. */
+export interface RuntimeTx {
+  readonly tx: Tx;
+  /** A message to the customer, sent after the commit (see `queueOutboundMessage`). */
+  queueMessage(input: OutboundInput): Promise<CreatedMessage | null>;
+  /** Conversation events, applied after the commit. */
+  insertInbox(inputs: InboxInput[]): Promise<InboxRef[]>;
 }
 
 export interface Runtime {
@@ -77,6 +95,12 @@ export interface Runtime {
   hint(refs: InboxRef[]): Promise<void>;
   /** For agent commands: waits until the event is applied and says whether it was accepted. */
   waitForOutcome(inboxId: number, timeoutMs?: number): Promise<CommandOutcome>;
+  /**
+   * One transaction for code outside the machine that changes commerce rows and must tell the
+   * customer or the conversation in the same breath: what `work` queues is committed with it,
+   * then the owners are hinted and `messagesQueued` is emitted.
+   */
+  transact<T>(work: (t: RuntimeTx) => Promise<T>): Promise<T>;
   handle<Q extends EffectQueue>(queue: Q, handler: EffectHandler): void;
   useOutboundSender(sender: OutboundSender): void;
   readonly events: EventEmitter<RuntimeEvents>;
@@ -375,6 +399,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     insertInbox,
     hint,
+    async transact(work) {
+      const refs: InboxRef[] = [];
+      const queued: MessagesQueued[] = [];
+      const result = await database.transaction((tx) =>
+        work({
+          tx,
+          async queueMessage(input) {
+            const created = await queueOutboundMessage(tx, boss, input);
+            if (created) {
+              const { businessId, conversationId } = input;
+              queued.push({ businessId, conversationId, messages: [created] });
+            }
+            return created;
+          },
+          async insertInbox(inputs) {
+            const inserted = await insertInbox(tx, inputs);
+            refs.push(...inserted);
+            return inserted;
+          },
+        }),
+      );
+      await hint(refs);
+      for (const q of queued) events.emit('messagesQueued', q);
+      return result;
+    },
     async waitForOutcome(inboxId, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {

@@ -1,8 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
+import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
+import { registerBusiness } from '../helpers/auth';
+import { request } from '../helpers/http';
 import {
   aiOutcome,
   conversationState,
@@ -21,14 +23,15 @@ const haveServices = await requireServices('ai checkout [full]', 'postgres', 're
 
 /**
  * Issue 6, end to end: a WhatsApp message "I want 2 blue mugs" → the real OpenAI SDK against the
- * fake → a reply with a checkout tag → `ai.replied` with the validated action → a `checkout`
- * job for the commerce side; `checkout.created` then moves the conversation into `checkout`.
- * The customer never sees a tag.
+ * fake → a reply with a checkout tag → `ai.replied` with the validated action → the `checkout`
+ * job, which commerce answers with a Stripe Checkout link (fake Stripe) → `checkout`. The
+ * customer never sees a tag.
  */
 for (const mode of MODES) {
   describe.skipIf(mode === 'full' && !haveServices)(`AI checkout end to end [${mode}]`, () => {
     let cluster: Cluster;
     let openai: FakeOpenAI;
+    let stripe: FakeStripe;
     let node: RunningNode;
     let db: Database;
     const { sent, sender } = recordingSender();
@@ -37,15 +40,20 @@ for (const mode of MODES) {
     beforeAll(async () => {
       cluster = await createCluster(mode);
       openai = await startFakeOpenAI();
-      node = await cluster.start(openai.env, {
-        aiSettings: settings,
-        configureRuntime: (runtime) => runtime.useOutboundSender(sender),
-      });
+      stripe = await startFakeStripe();
+      node = await cluster.start(
+        { ...openai.env, ...stripe.env },
+        {
+          aiSettings: settings,
+          configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+        },
+      );
       db = node.app.database;
     });
     afterAll(async () => {
       await cluster?.[Symbol.asyncDispose]();
       await openai?.close();
+      await stripe?.close();
     });
 
     const checkoutJobs = (conversationId: string) =>
@@ -55,7 +63,14 @@ for (const mode of MODES) {
       );
 
     it('turns "I want 2 blue mugs" into a checkout, with no tag reaching the customer', async () => {
-      const businessId = await seedBusiness(db, 'Mug House');
+      const owner = await registerBusiness(node.url, 'Mug House');
+      const businessId = owner.business.id;
+      const stripeSettings = await request(node.url, '/api/payment-providers/stripe', {
+        method: 'PUT',
+        token: owner.accessToken,
+        json: { secretKey: 'sk_test_mughouse', enabled: true },
+      });
+      expect(stripeSettings.status).toBe(200);
       await seedProducts(db, businessId);
       const c = await seedConversation(db, businessId, 'whatsapp');
       openai.replyWith((prompt) =>
@@ -81,42 +96,16 @@ for (const mode of MODES) {
         'the checkout job',
       );
       expect(job?.data.params.items).toEqual([{ sku: 'MUG-BLUE', qty: 2 }]);
-      // Until the commerce side answers, the bot keeps the conversation.
-      expect(await conversationState(db, c.conversationId)).toEqual({
-        state: 'bot',
-        path: { bot: 'idle' },
-      });
 
-      await waitUntil(
-        async () => sent.some((m) => m.conversationId === c.conversationId),
-        'the bot reply',
-      );
-      const mine = () => sent.filter((m) => m.conversationId === c.conversationId);
-      expect(mine().map((m) => m.text)).toEqual(['Great choice! Two blue mugs are 24.00 USD.']);
-
-      await node.app.runtime.ingest([
-        {
-          businessId,
-          conversationId: c.conversationId,
-          source: 'stripe',
-          sourceEventId: `cs_${randomUUID()}`,
-          type: 'checkout.created',
-          payload: {
-            orderId: randomUUID(),
-            provider: 'stripe',
-            reference: 'cs_test_1',
-            url: 'https://pay.example/cs_test_1',
-            amountMinor: 2400,
-            currency: 'USD',
-          },
-        },
-      ]);
+      // Commerce answers with a Stripe Checkout link: the conversation enters checkout.
       await waitUntil(
         async () => (await conversationState(db, c.conversationId))?.state === 'checkout',
         'the checkout state',
       );
+      const mine = () => sent.filter((m) => m.conversationId === c.conversationId);
       await waitUntil(async () => mine().length === 2, 'the payment link message');
-      expect(mine()[1]?.text).toContain('https://pay.example/cs_test_1');
+      expect(mine()[0]?.text).toBe('Great choice! Two blue mugs are 24.00 USD.');
+      expect(mine()[1]?.text).toMatch(/24\.00 USD: https?:\/\/\S*checkout/);
       for (const m of sent) expect(m.text).not.toMatch(/\[\[|\]\]|CHECKOUT/);
       expect((await eventLog(db, c.conversationId)).map((e) => e.type)).toEqual([
         'customer.message',

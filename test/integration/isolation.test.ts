@@ -12,6 +12,8 @@ import {
   conversations,
   eventLog,
   inbox,
+  invoiceCounters,
+  invoices,
   payments,
   products,
   timers,
@@ -32,6 +34,8 @@ interface Tenant {
   externalId: string;
   invitationId: string;
   seeded: SeededContact;
+  productId: string;
+  invoiceId: string;
   marker: string;
 }
 
@@ -45,6 +49,10 @@ const ROW_PARAMS: Record<string, (a: Tenant) => Record<string, string>> = {
   '/api/integrations/:id': (a) => ({ id: a.integrationId }),
   '/api/contacts/:id/consent': (a) => ({ id: a.seeded.contactId }),
   '/api/contacts/:id': (a) => ({ id: a.seeded.contactId }),
+  '/api/products/:id': (a) => ({ id: a.productId }),
+  '/api/orders/:id': (a) => ({ id: a.seeded.orderId }),
+  '/api/orders/:id/invoice': (a) => ({ id: a.seeded.orderId }),
+  '/api/invoices/:id': (a) => ({ id: a.invoiceId }),
 };
 /** Params that pick from a fixed vocabulary, not a row: the caller acts on its own settings. */
 const VOCABULARY_PARAMS: Record<string, Record<string, string>> = {
@@ -68,6 +76,13 @@ const BODIES: Record<string, (a: Tenant) => unknown> = {
   }),
   'PUT /api/ai-settings': () => ({ providerOrder: ['offline'] }),
   'POST /api/contacts/:id/consent': () => ({ granted: false }),
+  'POST /api/products': () => ({ sku: 'B-SKU', name: 'B', priceMinor: 100, currency: 'USD' }),
+  'PATCH /api/products/:id': () => ({ priceMinor: 1 }),
+  // An order for A's conversation, from B: refused, nothing created.
+  'POST /api/orders': (a) => ({
+    conversationId: a.seeded.conversationIds[0],
+    items: [{ sku: 'SKU-1', qty: 1 }],
+  }),
   'DELETE /api/account': () => ({ password: 'not the owner password' }),
 };
 
@@ -144,7 +159,7 @@ async function seedTenant(node: RunningNode, label: string): Promise<Tenant> {
     externalId: `psid-${marker}`,
     states: ['bot', 'closed'],
   });
-  await seedRuntimeRows(db, businessId, seeded);
+  const { productId, invoiceId } = await seedRuntimeRows(db, businessId, seeded);
   return {
     owner,
     admin,
@@ -152,16 +167,32 @@ async function seedTenant(node: RunningNode, label: string): Promise<Tenant> {
     externalId,
     invitationId: invited.body.invitation.id,
     seeded,
+    productId,
+    invoiceId,
     marker,
   };
 }
 
-/** Rows of the tables no route of this issue writes: products, payments, event log, inbox. */
+/** Rows written by webhooks and the runtime: products, payments, invoices, event log, inbox. */
 async function seedRuntimeRows(db: Db, businessId: string, seeded: SeededContact) {
   const conversationId = seeded.conversationIds[0] as string;
-  await db
+  const [product] = await db
     .insert(products)
-    .values({ businessId, sku: 'SKU-1', name: 'Shoe', priceMinor: 1250, currency: 'USD' });
+    .values({ businessId, sku: 'SKU-1', name: 'Shoe', priceMinor: 1250, currency: 'USD' })
+    .returning({ id: products.id });
+  await db.insert(invoiceCounters).values({ businessId, lastNumber: 1 });
+  const [invoice] = await db
+    .insert(invoices)
+    .values({
+      businessId,
+      orderId: seeded.orderId,
+      number: 1,
+      numberText: 'INV-000001',
+      items: [],
+      totalMinor: 1250,
+      currency: 'USD',
+    })
+    .returning({ id: invoices.id });
   await db.insert(payments).values({
     businessId,
     orderId: seeded.orderId,
@@ -197,6 +228,7 @@ async function seedRuntimeRows(db: Db, businessId: string, seeded: SeededContact
     event: { type: 'xstate.after.handoffWait.conversation.handoff.queued' },
     armedVersion: 1,
   });
+  return { productId: product!.id, invoiceId: invoice!.id };
 }
 
 /** Strings that identify A's data; none may appear in an answer to B. */
@@ -210,6 +242,9 @@ function markersOf(a: Tenant): string[] {
     a.admin.email,
     a.integrationId,
     a.invitationId,
+    a.productId,
+    a.invoiceId,
+    a.seeded.orderId,
     a.seeded.contactId,
     a.seeded.externalId,
     ...a.seeded.conversationIds,

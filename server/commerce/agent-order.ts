@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Order, OrderCreateRequest } from '../../shared/commerce.schema';
+import { AppError } from '../errors';
+import { conversations, orders } from '../persistence/schema';
+import { withTenant } from '../persistence/tenant';
+import { LinkInProgressError, runCheckout } from './checkout';
+import { orderViews } from './order-views.pg';
+import { findOrder } from './orders.pg';
+import type { OrderRouteDeps } from './orders.routes';
+
+/** Checkout refusals an agent can act on, in words. */
+const REFUSALS: Record<string, [AppError['code'], string]> = {
+  unknown_product: ['bad_request', 'An item is not in the catalog (or is switched off).'],
+  mixed_currency: ['bad_request', 'The items are priced in different currencies.'],
+  out_of_stock: ['conflict', 'There is not enough stock for this order.'],
+  no_payment_provider: ['conflict', 'No payment provider is enabled for this currency.'],
+  provider_unavailable: ['unavailable', 'The payment provider did not answer. Try again shortly.'],
+};
+
+async function orderView(deps: OrderRouteDeps, businessId: string, orderId: string) {
+  return withTenant(deps.db, businessId, async (tx) => {
+    const order = await findOrder(tx, businessId, orderId);
+    return order ? (await orderViews(tx, businessId, [order]))[0] : undefined;
+  });
+}
+
+/**
+ * `POST /api/orders`: an agent sells from the catalog in a conversation. The same checkout as
+ * the bot's (priced now, guardrail, idempotent link), keyed by the request's key; then the
+ * conversation is told `checkout.created`, so it sends the link and arms the expiry itself.
+ */
+export async function createAgentOrder(
+  deps: OrderRouteDeps,
+  businessId: string,
+  body: OrderCreateRequest,
+): Promise<{ status: number; order: Order | undefined }> {
+  const { conversationId, items } = body;
+  const idempotencyKey = `agent:${body.idempotencyKey ?? randomUUID()}`;
+  const [conversation, earlier] = await withTenant(deps.db, businessId, async (tx) => {
+    const [row] = await tx
+      .select({ state: conversations.state })
+      .from(conversations)
+      .where(and(eq(conversations.id, conversationId), eq(conversations.businessId, businessId)));
+    const [order] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.businessId, businessId), eq(orders.idempotencyKey, idempotencyKey)));
+    return [row, order] as const;
+  });
+  if (!conversation) throw new AppError('not_found');
+  // The same request again (a client retry): the order it made, not a second one.
+  if (earlier) return { status: 200, order: await orderView(deps, businessId, earlier.id) };
+  // The machine keeps one checkout at a time; a second link would never be sent.
+  if (conversation.state === 'checkout' || conversation.state === 'optedOut') {
+    throw new AppError('conflict', {
+      message:
+        conversation.state === 'checkout'
+          ? 'A payment link is already out in this conversation.'
+          : 'This contact has opted out of messages.',
+    });
+  }
+  const result = await runCheckout(deps.checkout, (work) => withTenant(deps.db, businessId, work), {
+    businessId,
+    conversationId,
+    items,
+    idempotencyKey,
+    attributedTo: 'agent',
+  }).catch((err: unknown) => {
+    if (!(err instanceof LinkInProgressError)) throw err;
+    throw new AppError('conflict', { message: 'A link for these items is being made right now.' });
+  });
+  if (!result.ok) {
+    const [code, message] = REFUSALS[result.reason] ?? [
+      'conflict',
+      'The payment provider refused the payment link.',
+    ];
+    throw new AppError(code, { message });
+  }
+  const { ok: _ok, ...created } = result;
+  await deps.runtime.ingest([
+    {
+      businessId,
+      conversationId,
+      source: 'agent',
+      sourceEventId: `order:${result.orderId}:${result.reference}`,
+      type: 'checkout.created',
+      payload: created,
+    },
+  ]);
+  return { status: 201, order: await orderView(deps, businessId, result.orderId) };
+}

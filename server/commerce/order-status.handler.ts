@@ -1,0 +1,32 @@
+import type { EffectHandler } from '../runtime/effects';
+import type { Runtime } from '../runtime/runtime';
+import { NO_ORDER_TEXT, orderStatusText } from './commerce-messages';
+import { orderRequestParamsSchema } from './effect-params';
+import { findOrder, latestOrderOf } from './orders.pg';
+import { latestPaymentOf } from './payments.pg';
+
+/** `reportOrderStatus` (the AI's order-status action): the customer is told where it stands. */
+export function createOrderStatusHandler(deps: { runtime: Runtime }): EffectHandler {
+  return async (job) => {
+    const { orderId } = orderRequestParamsSchema.parse(job.params);
+    const { businessId, conversationId } = job;
+    await deps.runtime.transact(async ({ tx, queueMessage }) => {
+      const order = orderId
+        ? await findOrder(tx.db, businessId, orderId)
+        : await latestOrderOf(tx.db, businessId, conversationId);
+      const payment = order ? await latestPaymentOf(tx.db, businessId, order.id) : undefined;
+      await queueMessage({
+        businessId,
+        conversationId,
+        author: 'bot',
+        key: job.effectId,
+        text: order
+          ? orderStatusText({
+              ...order,
+              checkoutUrl: payment?.status === 'pending' ? payment.checkoutUrl : null,
+            })
+          : NO_ORDER_TEXT,
+      });
+    });
+  };
+}

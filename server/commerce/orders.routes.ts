@@ -1,0 +1,94 @@
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import {
+  orderCreateRequestSchema,
+  orderListQuerySchema,
+  type OrderListResponse,
+} from '../../shared/commerce.schema';
+import { AppError } from '../errors';
+import { uuidParam } from '../http/params';
+import { defineRoute, json, type Route } from '../http/route';
+import type { Db } from '../persistence/db';
+import { orders } from '../persistence/schema';
+import { isUuid, withTenant } from '../persistence/tenant';
+import type { Runtime } from '../runtime/runtime';
+import { createAgentOrder } from './agent-order';
+import type { CheckoutDeps } from './checkout';
+import { orderViews } from './order-views.pg';
+import { findOrder } from './orders.pg';
+
+export interface OrderRouteDeps {
+  db: Db;
+  runtime: Runtime;
+  checkout: CheckoutDeps;
+}
+
+/** `<created_at ms>.<id>`: newest first, ties broken by id. */
+const encodeCursor = (o: { createdAt: Date; id: string }) => `${o.createdAt.getTime()}.${o.id}`;
+function decodeCursor(cursor: string): SQL | undefined {
+  const [ms, id] = cursor.split('.');
+  const at = new Date(Number(ms));
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime()))
+    throw new AppError('bad_request', { message: 'Bad cursor.' });
+  return or(lt(orders.createdAt, at), and(eq(orders.createdAt, at), lt(orders.id, id)));
+}
+
+/** `GET /api/orders`, `GET /api/orders/:id` (status and provider references), agent orders. */
+export function orderRoutes(deps: OrderRouteDeps): Route[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/orders',
+      access: 'member',
+      query: orderListQuerySchema,
+      handler: (ctx) =>
+        withTenant(db, ctx.auth.businessId, async (tx) => {
+          const { businessId } = ctx.auth;
+          const { status, conversationId, cursor, limit } = ctx.query;
+          const rows = await tx
+            .select()
+            .from(orders)
+            .where(
+              and(
+                eq(orders.businessId, businessId),
+                status ? eq(orders.status, status) : undefined,
+                conversationId ? eq(orders.conversationId, conversationId) : undefined,
+                cursor ? decodeCursor(cursor) : undefined,
+              ),
+            )
+            .orderBy(desc(orders.createdAt), desc(orders.id))
+            .limit(limit + 1);
+          const page = rows.slice(0, limit);
+          const next = rows.length > limit ? page[page.length - 1] : undefined;
+          return json({
+            items: await orderViews(tx, businessId, page),
+            nextCursor: next ? encodeCursor(next) : null,
+          } satisfies OrderListResponse);
+        }),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/api/orders/:id',
+      access: 'member',
+      handler: (ctx) =>
+        withTenant(db, ctx.auth.businessId, async (tx) => {
+          const order = await findOrder(tx, ctx.auth.businessId, uuidParam(ctx.params.id));
+          if (!order) throw new AppError('not_found');
+          const [view] = await orderViews(tx, ctx.auth.businessId, [order]);
+          return json(view);
+        }),
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/api/orders',
+      access: 'member',
+      body: { kind: 'json', schema: orderCreateRequestSchema },
+      async handler(ctx) {
+        const { status, order } = await createAgentOrder(deps, ctx.auth.businessId, ctx.body);
+        return json(order, status);
+      },
+    }),
+  ];
+}
