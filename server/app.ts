@@ -13,6 +13,7 @@ import { demoGraphRoutes } from './demo/demo-graph.routes';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
+import { createStaticFiles, type StaticFiles } from './http/static-files';
 import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
@@ -47,6 +48,8 @@ export interface App {
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
+  /** The built web app this node serves, when `npm run build` has made it. */
+  readonly staticFiles: StaticFiles;
   /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
   setNodeUrl(url: string): void;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.extraRoutes ?? []),
   ];
 
+  const staticFiles = createStaticFiles(config.client.distDir);
   const http = createHttpApp({
     log,
     metrics,
@@ -120,6 +124,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
     uploadLimitBytes: config.http.uploadLimitBytes,
+    staticFiles,
   });
 
   let shuttingDown: Promise<void> | null = null;
@@ -149,6 +154,7 @@ export function createApp(deps: AppDeps): App {
     runtime,
     routes,
     database,
+    staticFiles,
     setNodeUrl(url) {
       nodeUrl = url.replace(/\/+$/, '');
     },
