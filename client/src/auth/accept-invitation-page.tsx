@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import type { AcceptInvitationRequest } from '../../../shared/auth.schema';
 import { acceptInvitation } from '../api/auth.api';
-import { Link } from '../router/link';
+import { Link, Redirect } from '../router/link';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/field';
@@ -16,7 +17,17 @@ export function AcceptInvitationPage({ token }: { token: string | null }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
-  const submit = useAction(acceptInvitation);
+  /** Set while accepting: the new session then leads to the inbox, not to the notice below. */
+  const accepting = useRef(false);
+  const submit = useAction(async (body: AcceptInvitationRequest) => {
+    accepting.current = true;
+    try {
+      return await acceptInvitation(body);
+    } catch (err) {
+      accepting.current = false;
+      throw err;
+    }
+  });
   const fields = submit.error?.fieldErrors() ?? {};
 
   if (!token) {
@@ -34,6 +45,7 @@ export function AcceptInvitationPage({ token }: { token: string | null }) {
   }
 
   if (session.state.status === 'signedIn') {
+    if (accepting.current) return <Redirect to="/inbox" />;
     const { me } = session.state;
     return (
       <AuthLayout title="Join a team">
@@ -44,7 +56,9 @@ export function AcceptInvitationPage({ token }: { token: string | null }) {
         <div className="form__row">
           <Button
             variant="primary"
-            onClick={() => void session.signOut('Signed out. Now accept the invitation.')}
+            onClick={() =>
+              void session.signOut({ notice: 'Signed out. Now accept the invitation.', stay: true })
+            }
           >
             Sign out
           </Button>

@@ -11,6 +11,7 @@ import {
 import type { MeResponse, SessionResponse, User } from '../../../shared/auth.schema';
 import { api } from '../api/client';
 import { HUMAN_ERROR_MESSAGES } from '../api/error-messages';
+import { navigate } from '../router/location';
 
 export type SessionState =
   | { status: 'loading' }
@@ -21,7 +22,8 @@ export type SessionState =
 
 interface SessionContextValue {
   state: SessionState;
-  signOut: (notice?: string) => Promise<void>;
+  /** Ends the login; lands on the sign-in page unless `stay` (the invitation page). */
+  signOut: (options?: { notice?: string; stay?: boolean }) => Promise<void>;
   /** After the account changed (2FA on or off): the new user record. */
   updateUser: (user: User) => void;
   /** The account is gone (erased): forget it locally and show `notice`. */
@@ -77,12 +79,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       retry: boot,
-      async signOut(notice = 'You have signed out.') {
+      async signOut({ notice = 'You have signed out.', stay = false } = {}) {
         endingNotice.current = notice;
         await api.signOut();
         // No session was held (already ended): the client had nothing to announce.
         setState({ status: 'signedOut', notice });
         endingNotice.current = null;
+        // Chosen, not expired: the next person starts fresh rather than on this one's page.
+        if (!stay) navigate('/sign-in', { replace: true });
       },
       endLocally(notice) {
         endingNotice.current = notice;
