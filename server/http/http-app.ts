@@ -241,18 +241,21 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const match = METHODS.has(method)
       ? router.match(method, path)
       : ({ kind: 'not_found' } as const);
+    // Misses count against the limit too, or probing for routes would be free.
+    const miss = (err: AppError) =>
+      options.ipLimiter.hit(ip).then(
+        (verdict) => fail(verdict.allowed ? err : rateLimitError(verdict.retryAfterMs)),
+        () => fail(err),
+      );
     if (match.kind === 'not_found' && method === 'GET' && options.staticFiles) {
-      // The web app's files and client-side routes: not counted against the API's limit, as
-      // nginx serves them without asking a node in the full deployment.
-      routeLabel = 'static';
+      // The web app's files and client-side routes are not counted, as nginx serves them
+      // without asking a node in the full deployment; everything else it declines is a miss.
       options.staticFiles.serve(path, headers).then(
         (reply) => {
-          if (reply) {
-            sendReply(ex, reply, requestId);
-            finish(ex, method, routeLabel, reply.status ?? 200, started, requestId, ip);
-          } else {
-            fail(new AppError('not_found'));
-          }
+          if (!reply) return miss(new AppError('not_found'));
+          routeLabel = 'static';
+          sendReply(ex, reply, requestId);
+          finish(ex, method, routeLabel, reply.status ?? 200, started, requestId, ip);
         },
         (err: unknown) => {
           log.error({ event: 'http.static_failed', requestId, err }, 'static file failed');
@@ -262,17 +265,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       return;
     }
     if (match.kind !== 'found') {
-      // Misses count against the limit too, or probing for routes would be free.
       const err =
         match.kind === 'bad_path'
           ? new AppError('bad_request', { message: 'The URL is not valid.' })
           : match.kind === 'method_not_allowed'
             ? new AppError('method_not_allowed', { headers: { allow: match.allow.join(', ') } })
             : new AppError('not_found');
-      options.ipLimiter.hit(ip).then(
-        (verdict) => fail(verdict.allowed ? err : rateLimitError(verdict.retryAfterMs)),
-        () => fail(err),
-      );
+      void miss(err);
       return;
     }
     const { route, params } = match;
