@@ -19,6 +19,7 @@ export default defineConfig({
             ...configDefaults.exclude,
             'test/deploy/**',
             'test/cluster/**',
+            'test/browser/**',
             'test/integration/process.test.ts',
           ],
           environment: 'node',
@@ -32,6 +33,21 @@ export default defineConfig({
       },
       {
         test: {
+          // Debian's Chromium driving the built client against a real node process, one file at
+          // a time (each owns a browser and a node). The client is built once, in global setup.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
           // Real processes with start-up time budgets: run alone, after the rest, so the budgets
           // measure Parley rather than CPU contention with the other integration files.
           name: 'process',
@@ -40,7 +56,7 @@ export default defineConfig({
           testTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -53,7 +69,7 @@ export default defineConfig({
           pool: 'forks',
           maxWorkers: 2,
           // After the integration tests: these start nginx and several node processes.
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -66,7 +82,7 @@ export default defineConfig({
           pool: 'forks',
           // Chaos tests kill, freeze and flush: alone, after everything else.
           maxWorkers: 1,
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 5 },
         },
       },
     ],

@@ -14,6 +14,7 @@ import type { Commerce } from './commerce/commerce';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
+import { createStaticFiles, type StaticFiles } from './http/static-files';
 import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import type { Database } from './persistence/db';
@@ -50,6 +51,8 @@ export interface App {
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
+  /** The built web app this node serves, when `npm run build` has made it. */
+  readonly staticFiles: StaticFiles;
   /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
   setNodeUrl(url: string): void;
   /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
@@ -114,6 +117,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.extraRoutes ?? []),
   ];
 
+  const staticFiles = createStaticFiles(config.client.distDir);
   const http = createHttpApp({
     log,
     metrics,
@@ -124,6 +128,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
     uploadLimitBytes: config.http.uploadLimitBytes,
+    staticFiles,
   });
 
   let shuttingDown: Promise<void> | null = null;
@@ -159,6 +164,7 @@ export function createApp(deps: AppDeps): App {
     commerce: deps.commerce,
     routes,
     database,
+    staticFiles,
     setNodeUrl(url) {
       nodeUrl = url.replace(/\/+$/, '');
     },

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 
@@ -111,6 +112,8 @@ const envSchema = z.object({
   CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
   HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   DEMO: flag,
+  /** The built web app (`npm run build`); served by the node when it holds an index.html. */
+  CLIENT_DIST_DIR: optionalString,
   /** Simulated customer messages per second in the demo. */
   DEMO_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1000).default(0.5)),
 });
@@ -180,7 +183,12 @@ export interface Config {
   };
   demo: boolean;
   demoRate: number;
+  /** Where the built SPA lives; the node serves it when `index.html` is there. */
+  client: { distDir: string };
 }
+
+/** `client/dist` of this checkout, wherever the process was started from. */
+const DEFAULT_CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Secrets a production deployment must set; development generates and keeps them locally. */
 type RequiredSecret = 'JWT_SECRET' | 'ENCRYPTION_KEYS' | 'META_APP_SECRET' | 'META_VERIFY_TOKEN';
@@ -285,6 +293,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     demo,
     demoRate: e.DEMO_RATE,
+    client: { distDir: resolve(e.CLIENT_DIST_DIR ?? DEFAULT_CLIENT_DIST_DIR) },
   };
   return deepFreeze(config);
 }

@@ -211,6 +211,11 @@ async function runFromCommandLine(command: string | undefined): Promise<void> {
 
   const node = await startNode(config, { log });
   process.stdout.write(`\n  Parley is running at ${node.url}\n`);
+  if (!node.app.staticFiles.isBuilt()) {
+    process.stdout.write(
+      `  The web app is not built: run \`npm run build\` (or \`npm start\`, which builds it first).\n`,
+    );
+  }
   if (node.demo) {
     process.stdout.write(
       `  Demo shop: sign in as ${node.demo.email} / ${node.demo.password}\n` +

@@ -21,6 +21,7 @@ import type {
 import { createRouter } from './router';
 import { isScannerPath } from './scanner-paths';
 import { securityHeaders } from './security-headers';
+import type { StaticFiles } from './static-files';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   publicUrl: string | undefined;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** The built web app, for GET paths no route claims (single-node mode). */
+  staticFiles?: StaticFiles;
 }
 
 export interface HttpApp {
@@ -57,7 +60,7 @@ interface Exchange {
 }
 
 const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics', 'static']);
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { log, metrics } = options;
@@ -238,18 +241,37 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const match = METHODS.has(method)
       ? router.match(method, path)
       : ({ kind: 'not_found' } as const);
+    // Misses count against the limit too, or probing for routes would be free.
+    const miss = (err: AppError) =>
+      options.ipLimiter.hit(ip).then(
+        (verdict) => fail(verdict.allowed ? err : rateLimitError(verdict.retryAfterMs)),
+        () => fail(err),
+      );
+    if (match.kind === 'not_found' && method === 'GET' && options.staticFiles) {
+      // The web app's files and client-side routes are not counted, as nginx serves them
+      // without asking a node in the full deployment; everything else it declines is a miss.
+      options.staticFiles.serve(path, headers).then(
+        (reply) => {
+          if (!reply) return miss(new AppError('not_found'));
+          routeLabel = 'static';
+          sendReply(ex, reply, requestId);
+          finish(ex, method, routeLabel, reply.status ?? 200, started, requestId, ip);
+        },
+        (err: unknown) => {
+          log.error({ event: 'http.static_failed', requestId, err }, 'static file failed');
+          fail(toAppError(err));
+        },
+      );
+      return;
+    }
     if (match.kind !== 'found') {
-      // Misses count against the limit too, or probing for routes would be free.
       const err =
         match.kind === 'bad_path'
           ? new AppError('bad_request', { message: 'The URL is not valid.' })
           : match.kind === 'method_not_allowed'
             ? new AppError('method_not_allowed', { headers: { allow: match.allow.join(', ') } })
             : new AppError('not_found');
-      options.ipLimiter.hit(ip).then(
-        (verdict) => fail(verdict.allowed ? err : rateLimitError(verdict.retryAfterMs)),
-        () => fail(err),
-      );
+      void miss(err);
       return;
     }
     const { route, params } = match;

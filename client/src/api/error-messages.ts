@@ -18,3 +18,9 @@ export const HUMAN_ERROR_MESSAGES: Record<ErrorCode, string> = {
   internal: 'Something went wrong on our side. Please try again.',
   unavailable: 'Parley is briefly unavailable. Retrying…',
 };
+
+/** Failures that never reached the API, or came back in a shape this app does not know. */
+export const CLIENT_ERROR_MESSAGES = {
+  network: 'Parley cannot be reached. Check your connection; your work is kept.',
+  invalid_response: 'Parley answered in a way this page does not understand. Reload the page.',
+} as const;

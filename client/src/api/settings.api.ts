@@ -1,0 +1,38 @@
+import type { PaymentProvider } from '../../../shared/domain';
+import {
+  aiSettingsSchema,
+  integrationListResponseSchema,
+  integrationSchema,
+  paymentProviderSettingsSchema,
+  type AiSettings,
+  type IntegrationCreateRequest,
+  type PaymentProviderUpdateRequest,
+} from '../../../shared/settings.schema';
+import { api } from './client';
+
+export const listIntegrations = () =>
+  api.request('/api/integrations', { schema: integrationListResponseSchema });
+
+export const createIntegration = (body: IntegrationCreateRequest) =>
+  api.request('/api/integrations', { body, schema: integrationSchema });
+
+export const deleteIntegration = (id: string) =>
+  api.request(`/api/integrations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const getPaymentProvider = (provider: PaymentProvider) =>
+  api.request(`/api/payment-providers/${provider}`, { schema: paymentProviderSettingsSchema });
+
+export const savePaymentProvider = (
+  provider: PaymentProvider,
+  body: PaymentProviderUpdateRequest,
+) =>
+  api.request(`/api/payment-providers/${provider}`, {
+    method: 'PUT',
+    body,
+    schema: paymentProviderSettingsSchema,
+  });
+
+export const getAiSettings = () => api.request('/api/ai-settings', { schema: aiSettingsSchema });
+
+export const saveAiSettings = (body: AiSettings) =>
+  api.request('/api/ai-settings', { method: 'PUT', body, schema: aiSettingsSchema });
