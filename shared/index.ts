@@ -6,3 +6,6 @@ export * from './settings.schema';
 export * from './privacy.schema';
 export * from './audit.schema';
 export * from './commerce.schema';
+export * from './conversations.schema';
+export * from './analytics.schema';
+export * from './realtime.events';

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  smallint,
   index,
   integer,
   jsonb,
@@ -156,10 +157,13 @@ export const conversations = pgTable(
     /** Set when an event of this conversation was dead-lettered; an operator should look. */
     needsAttention: boolean('needs_attention').notNull().default(false),
     lastMessagePreview: text('last_message_preview'),
+    lastMessageAuthor: text('last_message_author', { enum: MESSAGE_AUTHORS }),
     /** The customer's last message: Meta's 24-hour (and 7-day human agent) windows run from it. */
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     unread: integer('unread').notNull().default(0),
+    /** Milestones the analytics projection needs (first reply, handoff…), kept with the row. */
+    facts: jsonb('facts').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -612,4 +616,65 @@ export const aiUsage = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.businessId, t.month, t.provider, t.model] })],
+);
+
+/**
+ * The business's realtime feed (api.md, "Socket.io"): every durable dashboard event with its
+ * per-business `seq`, so a client that missed some can ask for them (`resync`). Pruned by age.
+ */
+export const feedEvents = pgTable(
+  'feed_events',
+  {
+    businessId: businessRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    event: text('event').notNull(),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'cascade',
+    }),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.businessId, t.seq] }),
+    index('feed_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** The last `seq` handed out per business. */
+export const feedCounters = pgTable('feed_counters', {
+  businessId: uuid('business_id')
+    .primaryKey()
+    .references(() => businesses.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Analytics counters per business, hour (UTC), channel and metric, written in the transaction
+ * that applies the events. `slot` spreads one hot counter over several rows so concurrent
+ * conversations of one business do not queue on a single row lock; readers sum the slots.
+ */
+export const analyticsBuckets = pgTable(
+  'analytics_buckets',
+  {
+    businessId: businessRef(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    metric: text('metric').notNull(),
+    slot: smallint('slot').notNull(),
+    value: bigint('value', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.bucket, t.channel, t.metric, t.slot] })],
+);
+
+/** Conversations by current state and channel, kept incrementally (slots as above). */
+export const analyticsGauges = pgTable(
+  'analytics_gauges',
+  {
+    businessId: businessRef(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    state: text('state', { enum: CONVERSATION_STATES }).notNull(),
+    slot: smallint('slot').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.channel, t.state, t.slot] })],
 );

@@ -39,9 +39,9 @@ export async function queueOutboundMessage(
   );
   if (inserted.length === 0) return null;
   await tx.sql.query(
-    `update conversations set last_message_preview = left($2, 200), last_message_at = now(), unread = 0
+    `update conversations set last_message_preview = left($2, 200), last_message_author = $3, last_message_at = now(), unread = 0
       where id = $1`,
-    [input.conversationId, input.text],
+    [input.conversationId, input.text, input.author],
   );
   await wakeOutbound(tx, boss, input.businessId, input.conversationId);
   return { id, direction: 'out', author: input.author, text: input.text, status: 'pending' };

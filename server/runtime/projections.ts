@@ -43,7 +43,7 @@ export async function projectEvent(
       );
       await tx.sql.query(
         `update conversations
-            set last_message_preview = left($2, 200), last_message_at = now(), last_inbound_at = now(), unread = unread + 1
+            set last_message_preview = left($2, 200), last_message_author = 'customer', last_message_at = now(), last_inbound_at = now(), unread = unread + 1
           where id = $1`,
         [conversation.id, text || '[attachment]'],
       );

@@ -8,6 +8,10 @@ import type { RunningNode } from '../../server/main';
 import type { Db } from '../../server/persistence/db';
 import {
   aiUsage,
+  analyticsBuckets,
+  analyticsGauges,
+  feedCounters,
+  feedEvents,
   contacts,
   conversations,
   eventLog,
@@ -228,6 +232,25 @@ async function seedRuntimeRows(db: Db, businessId: string, seeded: SeededContact
     event: { type: 'xstate.after.handoffWait.conversation.handoff.queued' },
     armedVersion: 1,
   });
+  await db.insert(feedCounters).values({ businessId, seq: 1 });
+  await db.insert(feedEvents).values({
+    businessId,
+    seq: 1,
+    event: 'conversation:updated',
+    conversationId,
+    payload: { id: conversationId },
+  });
+  await db.insert(analyticsBuckets).values({
+    businessId,
+    bucket: new Date('2026-11-01T10:00:00Z'),
+    channel: 'whatsapp',
+    metric: 'conversations.new',
+    slot: 0,
+    value: 1,
+  });
+  await db
+    .insert(analyticsGauges)
+    .values({ businessId, channel: 'whatsapp', state: 'bot', slot: 0, count: 1 });
   return { productId: product!.id, invoiceId: invoice!.id };
 }
 
