@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
   agentReplyRequestSchema,
-  agentReplyResponseSchema,
+  type agentReplyResponseSchema,
   conversationListQuerySchema,
   messageListQuerySchema,
   type ConversationItem,

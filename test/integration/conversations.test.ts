@@ -430,6 +430,9 @@ for (const mode of MODES) {
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ state: 'closed', assigneeId: null });
       expect(closed.body.version).toBeGreaterThan(released.body.version);
+      const reclosed = await post<ErrorBody>(agent1, `/api/conversations/${id}/close`);
+      expect(reclosed.status).toBe(409);
+      expect(reclosed.body.error.message).toBe('This conversation is already closed.');
       const detail = conversationDetailSchema.parse(
         (await api(owner, `/api/conversations/${id}`)).body,
       );
