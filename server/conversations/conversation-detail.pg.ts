@@ -18,7 +18,7 @@ import { loadConversationItem } from './conversation-items.pg';
  */
 
 /** What the detail answer carries at most; older history is paged with `?after=`. */
-export const DETAIL_MESSAGES = 200;
+const DETAIL_MESSAGES = 200;
 const DETAIL_ORDERS = 50;
 const DETAIL_TIMELINE = 500;
 

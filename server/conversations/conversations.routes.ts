@@ -25,7 +25,11 @@ import { listMessages, loadConversationDetail, markRead } from './conversation-d
 export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   const { db } = deps;
 
-  /** The item as of (at least) `version`: the command's commit is visible once it is applied. */
+  /**
+   * The item after a command. It is at least at the command's version: the runtime marks the
+   * inbox row processed in the same transaction that writes the conversation, and
+   * `waitForOutcome` returned only after seeing that mark.
+   */
   const itemAfter = async (auth: AuthContext, id: string): Promise<ConversationItem> => {
     const item = await withTenant(db, auth.businessId, (tx) =>
       loadConversationItem(tx, auth.businessId, id),
