@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
 import type { Commerce } from './commerce/commerce';
+import { conversationRoutes } from './conversations/conversations.routes';
 import { createSecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): App {
     ...contactRoutes(routeDeps),
     ...metaCallbackRoutes(routeDeps),
     ...(config.demo ? demoGraphRoutes() : []),
+    ...conversationRoutes(routeDeps),
     ...deps.commerce.routes(metrics),
     ...(deps.extraRoutes ?? []),
   ];

@@ -57,6 +57,12 @@ const ROW_PARAMS: Record<string, (a: Tenant) => Record<string, string>> = {
   '/api/orders/:id': (a) => ({ id: a.seeded.orderId }),
   '/api/orders/:id/invoice': (a) => ({ id: a.seeded.orderId }),
   '/api/invoices/:id': (a) => ({ id: a.invoiceId }),
+  '/api/conversations/:id': (a) => ({ id: a.seeded.conversationIds[0] as string }),
+  '/api/conversations/:id/messages': (a) => ({ id: a.seeded.conversationIds[0] as string }),
+  '/api/conversations/:id/claim': (a) => ({ id: a.seeded.conversationIds[0] as string }),
+  '/api/conversations/:id/release': (a) => ({ id: a.seeded.conversationIds[0] as string }),
+  '/api/conversations/:id/close': (a) => ({ id: a.seeded.conversationIds[0] as string }),
+  '/api/conversations/:id/read': (a) => ({ id: a.seeded.conversationIds[0] as string }),
 };
 /** Params that pick from a fixed vocabulary, not a row: the caller acts on its own settings. */
 const VOCABULARY_PARAMS: Record<string, Record<string, string>> = {
@@ -88,6 +94,8 @@ const BODIES: Record<string, (a: Tenant) => unknown> = {
     items: [{ sku: 'SKU-1', qty: 1 }],
   }),
   'DELETE /api/account': () => ({ password: 'not the owner password' }),
+  // A reply into A's conversation, from B: 404, nothing queued or sent.
+  'POST /api/conversations/:id/messages': () => ({ text: 'hello from B' }),
 };
 
 function fill(path: string, params: Record<string, string>): string {
