@@ -14,10 +14,12 @@ import { BENCH_DIR, percentile, writeResult, writeText } from './lib/harness';
  */
 
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000').split(',').map(Number);
-const BROADCASTS: Record<number, number> = { 1000: 200, 5000: 100 };
+const BROADCASTS: Record<number, number> = { 1000: 200, 5000: 40 };
 const broadcastsFor = (n: number) =>
   Number(process.env.FANOUT_BROADCASTS ?? BROADCASTS[n] ?? Math.max(20, 200_000 / n));
 const KINDS = ['uws', 'http'] as const;
+/** A deliberately small uWS send buffer (bytes): frames are dropped and the feed must heal. */
+const TIGHT_BACKPRESSURE = Number(process.env.FANOUT_TIGHT_BACKPRESSURE ?? 16 * 1024);
 const CLIENT_PROCESSES = 2;
 const SETTLE_TIMEOUT_MS = 20_000;
 const MAX_BACKPRESSURE = 1024 * 1024; // server/config.ts default
@@ -67,9 +69,9 @@ async function reportAll(clients: ChildProcess[]): Promise<Report[]> {
   );
 }
 
-async function runOne(kind: Kind, n: number) {
+async function runOne(kind: Kind, n: number, maxBackpressure = MAX_BACKPRESSURE) {
   const broadcasts = broadcastsFor(n);
-  const server = start('fanout-server.ts', [kind, String(MAX_BACKPRESSURE)]);
+  const server = start('fanout-server.ts', [kind, String(maxBackpressure)]);
   const clients: ChildProcess[] = [];
   try {
     const { port } = await next<{ port: number }>(server, 'listening');
@@ -113,6 +115,7 @@ async function runOne(kind: Kind, n: number) {
     const spanMs = Math.max(1, Math.max(...reports.map((r) => r.lastAt)) - burstStarted);
     return {
       kind,
+      maxBackpressure: kind === 'uws' ? maxBackpressure : null,
       sockets: n,
       broadcasts,
       expected,
@@ -161,9 +164,14 @@ async function main() {
       runs.push(await runOne(kind, n));
     }
   }
+  const tightAt = Math.min(...SIZES);
+  process.stdout.write(
+    `fan-out: uws × ${tightAt} sockets, maxBackpressure ${TIGHT_BACKPRESSURE}…\n`,
+  );
+  runs.push(await runOne('uws', tightAt, TIGHT_BACKPRESSURE));
   const rows = runs.map(
     (r) =>
-      `| ${r.kind === 'uws' ? 'socket.io on uWS' : 'socket.io on node:http'} | ${r.sockets} | ${r.broadcasts} | ${r.deliveriesPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${pct(r.deliveredBeforeRatio)} | ${pct(r.appliedAfterRatio)} | ${r.resyncs} | ${r.serverCpuMs} |`,
+      `| ${r.kind === 'http' ? 'socket.io on node:http' : r.maxBackpressure === MAX_BACKPRESSURE ? 'socket.io on uWS' : `socket.io on uWS, maxBackpressure ${r.maxBackpressure} B`} | ${r.sockets} | ${r.broadcasts} | ${r.deliveriesPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${pct(r.deliveredBeforeRatio)} | ${pct(r.appliedAfterRatio)} | ${r.resyncs} | ${r.serverCpuMs} |`,
   );
   const table = [
     '| server | sockets | broadcasts | deliveries/s | latency p50 / p99 (ms) | delivered before resync | applied after resync | resyncs | server CPU for the burst (ms) |',

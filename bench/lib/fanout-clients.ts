@@ -24,7 +24,7 @@ function onLive(data: { updatedAt?: string }) {
 }
 
 async function connectAll() {
-  const BATCH = 100;
+  const BATCH = 250;
   for (let i = 0; i < count; i += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, count - i) }, () => {
       const client = createFeedClient({

@@ -3,8 +3,13 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokens } from '../../server/auth/access-tokens';
 import type { RunningNode } from '../../server/main';
-import { appendFeed } from '../../server/realtime/feed.pg';
-import type { FeedEntry, PresenceUpdated, TypingEvent } from '../../shared/realtime.events';
+import { appendFeed, pruneFeed } from '../../server/realtime/feed.pg';
+import type {
+  CommerceNoticeEvent,
+  FeedEntry,
+  PresenceUpdated,
+  TypingEvent,
+} from '../../shared/realtime.events';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { metaTextMessage } from '../fakes/meta-payloads';
 import { signMetaDelivery } from '../fakes/signing';
@@ -238,6 +243,34 @@ for (const mode of MODES) {
       );
     });
 
+    it('sends commerce notices to owners and admins only', async () => {
+      const owner = await connect(shopA.accessToken);
+      const agent = await connect(
+        (await addMember(node.url, shopA.accessToken, 'agent')).accessToken,
+      );
+      const other = await connect(shopB.accessToken);
+      const seen: string[] = [];
+      agent.socket.on('commerce:notice', () => seen.push('agent'));
+      other.socket.on('commerce:notice', () => seen.push('other business'));
+      const received = new Promise<CommerceNoticeEvent>((resolve) =>
+        owner.socket.on('commerce:notice', resolve),
+      );
+      const notice = {
+        kind: 'order_paid' as const,
+        businessId: shopA.business.id,
+        orderId: randomUUID(),
+        conversationId: null,
+        provider: 'stripe' as const,
+        reference: 'pi_test',
+        amountMinor: 1500,
+        currency: 'USD',
+      };
+      await node.app.commerce.notifications.notify(notice);
+      expect((await received).notice).toEqual(notice);
+      await sleep(200);
+      expect(seen).toEqual([]);
+    });
+
     it('disconnects a member whose role changed or who was removed', async () => {
       const agent = await addMember(node.url, shopA.accessToken, 'agent');
       const first = await connect(agent.accessToken);
@@ -293,6 +326,15 @@ for (const mode of MODES) {
         ok: true,
         data: { reset: true, seq: hello.seq + 70 },
       });
+      // Pruned: entries past the retention go, the last `keepMin` stay; older positions reset.
+      const removed = await pruneFeed(node.app.database.sql, 0, 5);
+      expect(removed).toBeGreaterThanOrEqual(65);
+      expect(await socket.emitWithAck('resync', { sinceSeq: hello.seq + 60 })).toEqual({
+        ok: true,
+        data: { reset: true, seq: hello.seq + 70 },
+      });
+      const kept = await socket.emitWithAck('resync', { sinceSeq: hello.seq + 65 });
+      expect(kept.ok && !kept.data.reset && kept.data.entries.length).toBe(5);
       expect(await socket.emitWithAck('resync', { sinceSeq: -1 } as never)).toMatchObject({
         ok: false,
         error: { code: 'bad_request' },
