@@ -11,6 +11,7 @@ import { BENCH_DIR, percentile, writeResult, writeText } from './lib/harness';
  * clients healed their gaps with `resync` ("after"), and the server's CPU time for the burst.
  *
  * `npm run bench:fanout` (no database needed). FANOUT_SIZES=1000,5000 FANOUT_BROADCASTS=…
+ * FANOUT_TIGHT=1 adds a uWS run with a 16 KiB send buffer (FANOUT_TIGHT_BACKPRESSURE).
  */
 
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000').split(',').map(Number);
@@ -164,11 +165,13 @@ async function main() {
       runs.push(await runOne(kind, n));
     }
   }
-  const tightAt = Math.min(...SIZES);
-  process.stdout.write(
-    `fan-out: uws × ${tightAt} sockets, maxBackpressure ${TIGHT_BACKPRESSURE}…\n`,
-  );
-  runs.push(await runOne('uws', tightAt, TIGHT_BACKPRESSURE));
+  if (process.env.FANOUT_TIGHT === '1') {
+    // Opt-in (keeps the default run near three minutes): loopback kernel buffers absorb most
+    // of a burst before uWS's own buffer passes even 16 KiB, so drops need a long burst.
+    const tightAt = Math.min(...SIZES);
+    process.stdout.write(`fan-out: uws × ${tightAt}, maxBackpressure ${TIGHT_BACKPRESSURE}…\n`);
+    runs.push(await runOne('uws', tightAt, TIGHT_BACKPRESSURE));
+  }
   const rows = runs.map(
     (r) =>
       `| ${r.kind === 'http' ? 'socket.io on node:http' : r.maxBackpressure === MAX_BACKPRESSURE ? 'socket.io on uWS' : `socket.io on uWS, maxBackpressure ${r.maxBackpressure} B`} | ${r.sockets} | ${r.broadcasts} | ${r.deliveriesPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${pct(r.deliveredBeforeRatio)} | ${pct(r.appliedAfterRatio)} | ${r.resyncs} | ${r.serverCpuMs} |`,

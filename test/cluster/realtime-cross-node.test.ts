@@ -127,8 +127,9 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
       async () => {
         const want = await dbVersions();
         if (want.size !== CONVERSATIONS) return false;
-        const [{ seq }] = await sql<{ seq: number }[]>`
+        const [counter] = await sql<{ seq: number }[]>`
           select seq::int as seq from feed_counters where business_id = ${shop.business.id}`;
+        const seq = counter?.seq ?? 0;
         return (
           [...want].every(([id, v]) => feed.conversations.get(id)?.version === v) &&
           feed.client.seq === seq &&
