@@ -127,10 +127,19 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
       async () => {
         const want = await dbVersions();
         if (want.size !== CONVERSATIONS) return false;
+        // A 200 means stored in the inbox; wait until every message is applied too.
+        const [inbound] = await sql<{ n: number }[]>`
+          select count(*)::int as n from messages
+           where business_id = ${shop.business.id} and direction = 'in'`;
+        if ((inbound?.n ?? 0) < CONVERSATIONS * MESSAGES_EACH) return false;
         const [counter] = await sql<{ seq: number }[]>`
           select seq::int as seq from feed_counters where business_id = ${shop.business.id}`;
         const seq = counter?.seq ?? 0;
+        // A late publisher sends the conversation as it is now, so versions can match before
+        // the last messages' entries are out: wait for those too.
+        const messagesOut = received.filter((e) => e.event === 'message:created').length;
         return (
+          messagesOut >= CONVERSATIONS * MESSAGES_EACH &&
           [...want].every(([id, v]) => feed.conversations.get(id)?.version === v) &&
           feed.client.seq === seq &&
           received.length === seq - raw.hello.seq

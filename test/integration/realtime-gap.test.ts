@@ -101,6 +101,11 @@ for (const mode of MODES) {
             `select id, version::int as version from conversations where business_id = $1`,
             [shop.business.id],
           );
+          const [inbound] = await sql.query<{ n: number }>(
+            `select count(*)::int as n from messages where business_id = $1 and direction = 'in'`,
+            [shop.business.id],
+          );
+          if ((inbound?.n ?? 0) < CONVERSATIONS * MESSAGES_EACH) return false;
           const [counter] = await sql.query<{ seq: number }>(
             `select seq::int as seq from feed_counters where business_id = $1`,
             [shop.business.id],
