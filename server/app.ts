@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { auditRoutes } from './audit/audit.routes';
+import { createAccessEvents } from './auth/access-events';
 import { createAccessTokens } from './auth/access-tokens';
 import { createAuthLimits } from './auth/auth-limits';
 import { authRoutes } from './auth/auth.routes';
@@ -18,6 +19,8 @@ import type { Route } from './http/route';
 import { createStaticFiles, type StaticFiles } from './http/static-files';
 import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './ops.routes';
+import type { FeedPublisher } from './realtime/feed-publisher';
+import { createRealtime, type Realtime, type RealtimeDeps } from './realtime/realtime';
 import type { Database } from './persistence/db';
 import type { Fabric } from './ports';
 import type { Runtime } from './runtime/runtime';
@@ -42,6 +45,10 @@ export interface AppDeps {
   commerce: Commerce;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
+  /** Stores runtime events in the feed; created before the runtime starts. */
+  feedPublisher: FeedPublisher;
+  /** The socket.io adapter across nodes (Redis Streams); in-memory when absent. */
+  socketAdapter?: RealtimeDeps['adapter'];
 }
 
 export interface App {
@@ -52,6 +59,8 @@ export interface App {
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
+  /** socket.io for dashboards, and the feed publisher behind it. */
+  readonly realtime: Realtime;
   /** The built web app this node serves, when `npm run build` has made it. */
   readonly staticFiles: StaticFiles;
   /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
@@ -77,7 +86,9 @@ export function createApp(deps: AppDeps): App {
     current: config.secrets.jwtSecret,
     previous: config.secrets.jwtPreviousSecrets,
   });
+  const access = createAccessEvents();
   const routeDeps: RouteDeps = {
+    access,
     db: database.db,
     box: createSecretBox(config.secrets.encryptionKeys),
     tokens,
@@ -120,17 +131,39 @@ export function createApp(deps: AppDeps): App {
   ];
 
   const staticFiles = createStaticFiles(config.client.distDir);
+  const authenticator = createAuthenticator({ db: database.db, tokens });
   const http = createHttpApp({
     log,
     metrics,
     ipLimiter,
     routes,
-    authenticator: createAuthenticator({ db: database.db, tokens }),
+    authenticator,
     trustedProxies: config.http.trustedProxies,
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
     uploadLimitBytes: config.http.uploadLimitBytes,
     staticFiles,
+  });
+
+  const realtime = createRealtime({
+    app: http.app,
+    database,
+    publisher: deps.feedPublisher,
+    authenticator,
+    presence: fabric.presence,
+    access,
+    notifications: deps.commerce.notifications,
+    log,
+    nodeId: config.nodeId,
+    adapter: deps.socketAdapter,
+    options: {
+      resyncLimit: config.realtime.resyncLimit,
+      maxBackpressure: config.realtime.maxBackpressure,
+      presenceTtlMs: config.realtime.presenceTtlMs,
+      feedRetentionMs: config.realtime.feedRetentionMs,
+      feedKeepMin: config.realtime.feedKeepMin,
+      feedPruneIntervalMs: config.realtime.feedPruneIntervalMs,
+    },
   });
 
   let shuttingDown: Promise<void> | null = null;
@@ -156,6 +189,13 @@ export function createApp(deps: AppDeps): App {
       .catch((err: unknown) =>
         log.error({ event: 'shutdown.runtime_failed', err }, 'runtime stop failed'),
       );
+    // After the runtime: its last commits still reach the feed. Dashboards then reconnect to
+    // another node and resync from their seq.
+    await realtime
+      .close()
+      .catch((err: unknown) =>
+        log.error({ event: 'shutdown.realtime_failed', err }, 'realtime close failed'),
+      );
     await Promise.allSettled([fabric.close(), database.close()]);
   }
 
@@ -166,6 +206,7 @@ export function createApp(deps: AppDeps): App {
     commerce: deps.commerce,
     routes,
     database,
+    realtime,
     staticFiles,
     setNodeUrl(url) {
       nodeUrl = url.replace(/\/+$/, '');

@@ -111,6 +111,16 @@ const envSchema = z.object({
   /** Defaults for new conversations: payment link lifetime and handoff queue patience. */
   CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
   HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
+  /** Feed entries older than this may be pruned, keeping at least FEED_KEEP_MIN per business. */
+  FEED_RETENTION_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
+  FEED_KEEP_MIN: int(10_000, 0, 10_000_000),
+  FEED_PRUNE_INTERVAL_MS: int(10 * 60 * 1000, 100, 24 * 60 * 60 * 1000),
+  /** A client more than this many entries behind is told to reset (refetch over HTTP). */
+  FEED_RESYNC_LIMIT: int(1000, 1, 100_000),
+  /** Bytes buffered for one dashboard socket before uWS drops its messages. */
+  SOCKET_MAX_BACKPRESSURE: int(1024 * 1024, 1, 1024 * 1024 * 1024),
+  /** Online-agent presence lifetime; refreshed every third of it while connected. */
+  PRESENCE_TTL_MS: int(45_000, 500, 60 * 60 * 1000),
   DEMO: flag,
   /** The built web app (`npm run build`); served by the node when it holds an index.html. */
   CLIENT_DIST_DIR: optionalString,
@@ -180,6 +190,14 @@ export interface Config {
     leaseTickMs: number;
     checkoutTtlMs: number;
     handoffWaitMs: number;
+  };
+  realtime: {
+    feedRetentionMs: number;
+    feedKeepMin: number;
+    feedPruneIntervalMs: number;
+    resyncLimit: number;
+    maxBackpressure: number;
+    presenceTtlMs: number;
   };
   demo: boolean;
   demoRate: number;
@@ -290,6 +308,14 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       leaseTickMs: Math.min(e.LEASE_TICK_MS, Math.floor(e.LEASE_TTL_MS / 3)),
       checkoutTtlMs: e.CHECKOUT_TTL_MS,
       handoffWaitMs: e.HANDOFF_WAIT_MS,
+    },
+    realtime: {
+      feedRetentionMs: e.FEED_RETENTION_MS,
+      feedKeepMin: e.FEED_KEEP_MIN,
+      feedPruneIntervalMs: e.FEED_PRUNE_INTERVAL_MS,
+      resyncLimit: e.FEED_RESYNC_LIMIT,
+      maxBackpressure: e.SOCKET_MAX_BACKPRESSURE,
+      presenceTtlMs: e.PRESENCE_TTL_MS,
     },
     demo,
     demoRate: e.DEMO_RATE,

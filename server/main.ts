@@ -6,6 +6,8 @@ import { createCommerce, type Commerce } from './commerce/commerce';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMemoryFabric, createRedisFabric } from './fabric/fabric';
 import { connectRedis } from './fabric/redis';
+import { createStreamsAdapter } from './realtime/adapter.redis';
+import { createFeedPublisher } from './realtime/feed-publisher';
 import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -50,19 +52,20 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const database = await openDatabase(config.database, `parley-${config.nodeId}`);
   const metrics = createMetrics({ nodeId: config.nodeId });
   let fabric: Fabric | undefined;
+  let socketAdapter: AppDeps['socketAdapter'];
   let runtime: Runtime | undefined;
   let commerce: Commerce | undefined;
   // Payment return URLs and invoice links; this node's own URL is known once it listens.
   let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
     await database.migrate();
-    fabric = config.redis
-      ? createRedisFabric(
-          await connectRedis(config.redis.url, log, `parley-${config.nodeId}`),
-          config.redis.prefix,
-          log,
-        )
-      : createMemoryFabric();
+    if (config.redis) {
+      const redis = await connectRedis(config.redis.url, log, `parley-${config.nodeId}`);
+      fabric = createRedisFabric(redis, config.redis.prefix, log);
+      socketAdapter = createStreamsAdapter(redis, config.redis.prefix);
+    } else {
+      fabric = createMemoryFabric();
+    }
     runtime = createRuntime({
       database,
       fabric,
@@ -99,6 +102,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     commerce.register(runtime);
     // After the node's own handlers, so a test adds its stand-ins (or replaces one).
     options.configureRuntime?.(runtime);
+    // Listening before the runtime starts: commits of the start-up sweep reach the feed too.
+    const feedPublisher = createFeedPublisher({ database, events: runtime.events, log });
     await runtime.start();
     commerce.start();
     const app = createApp({
@@ -110,6 +115,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       metrics,
       commerce,
       extraRoutes: options.extraRoutes,
+      socketAdapter,
+      feedPublisher,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -50,7 +50,36 @@ export interface Fabric {
   readonly kind: 'memory' | 'redis';
   rateLimiter(options: RateLimitOptions): RateLimiter;
   readonly hints: HintBus;
+  readonly presence: PresenceStore;
   /** Throws when the fabric cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One agent's dashboard connection(s) on one node, as presence records it. */
+export interface PresenceEntry {
+  nodeId: string;
+  userId: string;
+  name: string | null;
+  role: 'owner' | 'admin' | 'agent';
+}
+
+/**
+ * Who is online per business. Each node refreshes its own entries (join and heartbeat) with a
+ * TTL, so a crashed node's agents drop out by themselves; `list` merges the nodes.
+ */
+export interface PresenceStore {
+  refresh(businessId: string, entries: readonly PresenceEntry[], ttlMs: number): Promise<void>;
+  remove(businessId: string, entry: PresenceEntry): Promise<void>;
+  list(businessId: string): Promise<Omit<PresenceEntry, 'nodeId'>[]>;
+}
+
+/**
+ * "This user's access changed" (removed from the team, role changed): whoever holds live
+ * connections for them (the realtime layer) ends them, on every node. Routes call it after
+ * their transaction commits; they never import the socket layer.
+ */
+export interface AccessEvents {
+  accessChanged(userId: string): void;
+  subscribe(listener: (userId: string) => void): () => void;
 }

@@ -3,6 +3,7 @@ import type { AuthLimits } from './auth/auth-limits';
 import type { Passwords } from './auth/passwords';
 import type { SecretBox } from './crypto/secret-box';
 import type { Db } from './persistence/db';
+import type { AccessEvents } from './ports';
 import type { Runtime } from './runtime/runtime';
 
 /** What the product's route modules are built from; `createApp` assembles it once. */
@@ -16,6 +17,8 @@ export interface RouteDeps {
   metaAppSecret: string;
   /** The actor host: routes that queue conversation events hint it after committing. */
   runtime: Runtime;
+  /** Ends live connections of a member whose access changed (removed, role changed). */
+  access: AccessEvents;
   /** PUBLIC_URL when set, else this node's own URL (known once it listens). */
   baseUrl(): string;
 }

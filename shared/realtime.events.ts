@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { analyticsSummarySchema, type AnalyticsSummary } from './analytics.schema';
+import { commerceNoticeSchema, type CommerceNotice } from './commerce.schema';
 import { conversationItemSchema, messageSchema } from './conversations.schema';
 import { MESSAGE_STATUSES, ROLES } from './domain';
 import type { Ack } from './errors';
@@ -69,6 +70,13 @@ export const typingEventSchema = z.object({
 });
 export type TypingEvent = z.infer<typeof typingEventSchema>;
 
+/**
+ * Owner notices about money (server/commerce/notifications.ts), to owners and admins only.
+ * Ephemeral like presence: the order and the conversation reach the feed on their own.
+ */
+export const commerceNoticeEventSchema = z.object({ seq, notice: commerceNoticeSchema });
+export type CommerceNoticeEvent = { seq: number; notice: CommerceNotice };
+
 /** Sent once after the socket joined its rooms: the feed position to start from. */
 export const helloSchema = z.object({
   seq,
@@ -101,6 +109,7 @@ export interface ServerToClientEvents {
   'analytics:updated': (data: { seq: number; summary: AnalyticsSummary }) => void;
   'presence:updated': (data: PresenceUpdated) => void;
   typing: (data: TypingEvent) => void;
+  'commerce:notice': (data: CommerceNoticeEvent) => void;
 }
 
 export interface ClientToServerEvents {

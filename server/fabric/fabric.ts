@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Fabric } from '../ports';
 import { createMemoryHintBus } from './hints.memory';
+import { createMemoryPresence } from './presence.memory';
+import { createRedisPresence } from './presence.redis';
 import { createRedisHintBus } from './hints.redis';
 import { createMemoryRateLimiter } from './rate-limiter.memory';
 import { createRedisRateLimiter } from './rate-limiter.redis';
@@ -12,6 +14,7 @@ export function createMemoryFabric(): Fabric {
     kind: 'memory',
     rateLimiter: (options) => createMemoryRateLimiter(options),
     hints: createMemoryHintBus(),
+    presence: createMemoryPresence(),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -22,6 +25,7 @@ export function createRedisFabric(redis: Redis, prefix: string, log: Logger): Fa
     kind: 'redis',
     rateLimiter: (options) => createRedisRateLimiter(redis, prefix, options, log),
     hints: createRedisHintBus(redis, prefix, log),
+    presence: createRedisPresence(redis, prefix),
     async ping() {
       await redis.ping();
     },

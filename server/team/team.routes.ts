@@ -50,8 +50,8 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       path: '/api/team/:userId',
       access: 'admin',
       body: { kind: 'json', schema: updateMemberRequestSchema },
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+      async handler(ctx) {
+        const reply = await withTenant(db, ctx.auth.businessId, async (tx) => {
           const { businessId } = ctx.auth;
           const target = await manageableMember(
             tx,
@@ -74,8 +74,12 @@ export function teamRoutes(deps: RouteDeps): Route[] {
             ip: ctx.ip,
             meta: { from: target.role, to: ctx.body.role },
           });
-          return json({ ...target, role: ctx.body.role });
-        }),
+          return { ...target, role: ctx.body.role };
+        });
+        // After the commit: their open dashboards reconnect and get the new role (or not).
+        deps.access.accessChanged(reply.userId);
+        return json(reply);
+      },
     }),
 
     defineRoute({
@@ -84,7 +88,7 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       access: 'admin',
       async handler(ctx) {
         const { businessId } = ctx.auth;
-        await withTenant(db, businessId, async (tx) => {
+        const removed = await withTenant(db, businessId, async (tx) => {
           const target = await manageableMember(
             tx,
             ctx.auth,
@@ -110,7 +114,9 @@ export function teamRoutes(deps: RouteDeps): Route[] {
             ip: ctx.ip,
             meta: { role: target.role },
           });
+          return target.userId;
         });
+        deps.access.accessChanged(removed);
         return noContent();
       },
     }),

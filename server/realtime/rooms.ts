@@ -1,0 +1,9 @@
+/**
+ * Room names. Every broadcast targets exactly one room, so socket.io on uWS takes its fast
+ * path (`app.publish`; architecture.md §4.1: one room, no `except`).
+ */
+export const businessRoom = (businessId: string) => `biz:${businessId}`;
+/** Owners and admins of a business (commerce notices). */
+export const managersRoom = (businessId: string) => `biz:${businessId}:managers`;
+export const userRoom = (userId: string) => `user:${userId}`;
+export const conversationRoom = (conversationId: string) => `conv:${conversationId}`;
