@@ -88,7 +88,11 @@ async function recordHealth(
   result: ChainResult<Reply>,
 ) {
   try {
-    await recordAiAttempts(deps.database.sql, { ...where, attempts: result.attempts, at: deps.now() });
+    await recordAiAttempts(deps.database.sql, {
+      ...where,
+      attempts: result.attempts,
+      at: deps.now(),
+    });
   } catch (err) {
     log.error({ event: 'ai.health_record_failed', err }, 'could not record AI provider health');
   }

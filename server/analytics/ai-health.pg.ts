@@ -31,7 +31,10 @@ export const LAST_FAILURE_PREFIX = 'ai.last_failure.';
 export function aiAttemptMetrics(attempts: readonly AiAttemptRecord[], at: number) {
   const sums = new Map<string, number>();
   const add = (metric: string, value: number, max = false) =>
-    sums.set(metric, max ? Math.max(sums.get(metric) ?? 0, value) : (sums.get(metric) ?? 0) + value);
+    sums.set(
+      metric,
+      max ? Math.max(sums.get(metric) ?? 0, value) : (sums.get(metric) ?? 0) + value,
+    );
   for (const a of attempts) {
     if (!CALLED.has(a.outcome)) continue;
     add(`ai.calls.${a.provider}`, 1);
