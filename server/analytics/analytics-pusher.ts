@@ -36,22 +36,29 @@ interface Pending {
 }
 
 /**
- * Coalesces commits into `analytics:updated` pushes: leading edge when the business has not
- * been pushed within the window, then one trailing push once the window allows, so the last
- * change is always pushed. The window is the fabric's rate limiter keyed by business, so it
+ * Coalesces commits into `analytics:updated` pushes, on the trailing edge: the first change
+ * waits one window, then one push carries everything committed meanwhile; a change during or
+ * after that push is pushed when the window allows again, so the last change is always pushed
+ * (at most about a window late). The window is the fabric's rate limiter keyed by business, so it
  * holds across nodes (Redis) as well as on one node; a throttled node retries when the limiter
  * says the window frees up. Nothing here is needed after a restart: the summary is read from
  * the database each time, and a lost pending push is replaced by the next commit's.
  */
 export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPusher {
-  const limiter = deps.fabric.rateLimiter({
-    name: 'analytics-push',
-    limit: 1,
-    windowMs: deps.intervalMs ?? 1000,
-  });
+  const windowMs = deps.intervalMs ?? 1000;
+  const limiter = deps.fabric.rateLimiter({ name: 'analytics-push', limit: 1, windowMs });
   const pending = new Map<string, Pending>();
   let emit = deps.emit ?? null;
   let stopped = false;
+
+  /** Tries again in `ms`: the window of the first change, or what the limiter says is left. */
+  const later = (businessId: string, p: Pending, ms: number) => {
+    p.timer = setTimeout(() => {
+      p.timer = null;
+      void run(businessId, p);
+    }, ms);
+    p.timer.unref();
+  };
 
   async function run(businessId: string, p: Pending): Promise<void> {
     p.running = true;
@@ -59,14 +66,7 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
       while (p.dirty && !stopped && emit) {
         const slot = await limiter.hit(businessId);
         if (!slot.allowed) {
-          p.timer = setTimeout(
-            () => {
-              p.timer = null;
-              void run(businessId, p);
-            },
-            Math.max(10, slot.retryAfterMs),
-          );
-          p.timer.unref();
+          later(businessId, p, Math.max(10, slot.retryAfterMs));
           return;
         }
         // Cleared before reading, so a commit during the read is pushed by the next round.
@@ -96,7 +96,9 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
         pending.set(businessId, p);
       }
       p.dirty = true;
-      if (!p.running && !p.timer) void run(businessId, p);
+      // Trailing edge: the first change opens a window, and the push at its end carries every
+      // change made during it (a burst of commits becomes one push, not a leading one plus one).
+      if (!p.running && !p.timer) later(businessId, p, windowMs);
     },
     setEmitter(next) {
       emit = next;

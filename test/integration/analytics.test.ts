@@ -59,11 +59,9 @@ for (const mode of MODES) {
     const observed = { bot: [] as number[], human: [] as number[] };
 
     const summaryOf = async (token: string, query = '') => {
-      const res = await request<AnalyticsSummary>(
-        node.url,
-        `/api/analytics/summary${query}`,
-        { token },
-      );
+      const res = await request<AnalyticsSummary>(node.url, `/api/analytics/summary${query}`, {
+        token,
+      });
       expect(res.status, res.text).toBe(200);
       return analyticsSummarySchema.parse(res.body);
     };
@@ -225,9 +223,7 @@ for (const mode of MODES) {
       const total = (key: 'newConversations' | 'inboundMessages') =>
         s.series.reduce((sum, p) => sum + p[key], 0);
       expect([total('newConversations'), total('inboundMessages')]).toEqual([2, 3]);
-      expect(
-        s.series.flatMap((p) => p.revenue.map((r) => ({ channel: p.channel, ...r }))),
-      ).toEqual(
+      expect(s.series.flatMap((p) => p.revenue.map((r) => ({ channel: p.channel, ...r })))).toEqual(
         expect.arrayContaining([
           { channel: 'whatsapp', currency: 'USD', by: 'bot', amountMinor: 5000 },
           { channel: 'messenger', currency: 'USD', by: 'human', amountMinor: 1200 },
@@ -359,7 +355,12 @@ for (const mode of MODES) {
           })),
         );
         await waitUntil(async () => committed >= 50, 'the 50 commits');
-        await new Promise((r) => setTimeout(r, 1600));
+        await waitUntil(
+          () => Promise.resolve(pushes.at(-1)?.newConversations.total === 50),
+          'a push of the final figures',
+        );
+        // Nothing more comes: the last change was pushed, and only once.
+        await new Promise((r) => setTimeout(r, 1200));
         expect(committed).toBe(50);
         expect(pushes.length).toBeGreaterThanOrEqual(1);
         expect(pushes.length).toBeLessThanOrEqual(2);
