@@ -12,7 +12,12 @@ import type { Env } from '../../server/config';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
 import { metaTextMessage } from '../fakes/meta-payloads';
 import { signMetaDelivery } from '../fakes/signing';
-import { recordingSender } from '../helpers/ai';
+import { openAIError, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
+import {
+  customerSays as ingestCustomerMessage,
+  recordingSender,
+  settingsByBusiness,
+} from '../helpers/ai';
 import { addMember, registerBusiness } from '../helpers/auth';
 import {
   conversationOf,
@@ -373,4 +378,77 @@ for (const mode of MODES) {
       }
     }, 60_000);
   });
+
+  describe.skipIf(mode === 'full' && !haveServices)(
+    `analytics: AI provider health [${mode}]`,
+    () => {
+      let cluster: Cluster;
+      let openai: FakeOpenAI;
+      let node: RunningNode;
+      const { sender } = recordingSender();
+
+      beforeAll(async () => {
+        cluster = await createCluster(mode);
+        openai = await startFakeOpenAI({ reply: 'Hello from OpenAI.' });
+        node = await cluster.start(
+          { ...openai.env, AI_BREAKER_FAILURES: '2', AI_BREAKER_COOLDOWN_MS: '600000' },
+          {
+            aiSettings: settingsByBusiness({
+              providerOrder: ['openai', 'offline'],
+              models: {},
+              systemPrompt: null,
+              monthlyBudgetMinor: null,
+            }),
+            configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+          },
+        );
+      }, 60_000);
+      afterAll(async () => {
+        await cluster?.[Symbol.asyncDispose]();
+        await openai?.close();
+      });
+
+      it('counts calls and failures per provider and shows this node’s open breaker', async () => {
+        const owner = await registerBusiness(node.url);
+        const businessId = owner.business.id;
+        const db = node.app.database;
+        openai.failNext(1000, openAIError(500));
+        const startedAt = Date.now();
+        // Three customers: OpenAI fails twice (its breaker opens), then is skipped; offline answers.
+        for (let i = 0; i < 3; i++) {
+          const c = await seedConversation(db, businessId, 'messenger');
+          await ingestCustomerMessage(node, c, 'hello');
+          await waitUntil(async () => {
+            const rows = await db.sql.query(
+              `select 1 from inbox where conversation_id = $1 and type = 'ai.replied' and processed_at is not null`,
+              [c.conversationId],
+            );
+            return rows.length > 0;
+          }, 'the offline answer');
+        }
+        expect(openai.requests).toHaveLength(2);
+        const res = await request<AnalyticsSummary>(node.url, '/api/analytics/summary', {
+          token: owner.accessToken,
+        });
+        expect(res.status).toBe(200);
+        const [offline, failing] = analyticsSummarySchema.parse(res.body).aiProviders;
+        expect(offline).toEqual({
+          provider: 'offline',
+          calls: 3,
+          failures: 0,
+          breaker: null,
+          lastFailureAt: null,
+        });
+        expect(failing).toMatchObject({
+          provider: 'openai',
+          calls: 2,
+          failures: 2,
+          breaker: 'open',
+        });
+        const lastFailure = Date.parse(failing!.lastFailureAt!);
+        expect(lastFailure).toBeGreaterThanOrEqual(startedAt - 1000);
+        expect(lastFailure).toBeLessThanOrEqual(Date.now());
+      }, 60_000);
+    },
+  );
 }
