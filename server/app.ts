@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { AnalyticsPusher } from './analytics/analytics-pusher';
+import type { BreakerView } from './analytics/analytics-summary.pg';
+import { createAnalytics } from './analytics/analytics';
 import { auditRoutes } from './audit/audit.routes';
 import { createAccessEvents } from './auth/access-events';
 import { createAccessTokens } from './auth/access-tokens';
@@ -43,6 +46,8 @@ export interface AppDeps {
   /** The node's registry, when parts built before the app (the AI) register metrics on it. */
   metrics?: Metrics;
   commerce: Commerce;
+  /** This node's AI circuit breakers (read-only), for the analytics' provider health. */
+  aiBreakers?: BreakerView | null;
   /** Extra routes, for tests of the HTTP core itself. */
   extraRoutes?: Route[];
   /** Stores runtime events in the feed; created before the runtime starts. */
@@ -56,6 +61,8 @@ export interface App {
   readonly metrics: Metrics;
   readonly runtime: Runtime;
   readonly commerce: Commerce;
+  /** Coalesced `analytics:updated` pushes; the socket layer calls `analytics.setEmitter`. */
+  readonly analytics: AnalyticsPusher;
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
   readonly database: Database;
@@ -102,6 +109,8 @@ export function createApp(deps: AppDeps): App {
     baseUrl: () => config.publicUrl ?? nodeUrl,
   };
 
+  const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });
+
   const routes: Route[] = [
     ...opsRoutes({ nodeId: config.nodeId, database, fabric, metrics, isDraining: () => draining }),
     ...metaWebhookRoutes({
@@ -127,6 +136,7 @@ export function createApp(deps: AppDeps): App {
     ...(config.demo ? demoGraphRoutes() : []),
     ...conversationRoutes(routeDeps),
     ...deps.commerce.routes(metrics),
+    ...analytics.routes,
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -170,6 +180,7 @@ export function createApp(deps: AppDeps): App {
   async function shutdown() {
     draining = true;
     http.stopListening();
+    analytics.pusher.stop();
     // Leave a slice of the budget for closing pools after the drain.
     const drained = await http.drain(Math.max(100, config.shutdownTimeoutMs - 1500));
     if (!drained) {
@@ -204,6 +215,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     runtime,
     commerce: deps.commerce,
+    analytics: analytics.pusher,
     routes,
     database,
     realtime,

@@ -81,16 +81,14 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     // Known once listening: the demo's Graph stand-in lives on this node.
     let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
-    registerAiHandlers(
-      runtime,
-      await createAi({
-        config: config.ai,
-        database,
-        log,
-        registry: metrics.registry,
-        settings: options.aiSettings,
-      }),
-    );
+    const ai = await createAi({
+      config: config.ai,
+      database,
+      log,
+      registry: metrics.registry,
+      settings: options.aiSettings,
+    });
+    registerAiHandlers(runtime, ai);
     commerce = createCommerce({
       config,
       database,
@@ -114,6 +112,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       runtime,
       metrics,
       commerce,
+      aiBreakers: ai.breakers,
       extraRoutes: options.extraRoutes,
       socketAdapter,
       feedPublisher,

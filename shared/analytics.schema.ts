@@ -18,12 +18,20 @@ export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
 
 const byChannel = z.record(z.enum(CHANNELS), z.number());
 
+/**
+ * First response times are kept as a histogram (log-scale ms buckets), so a percentile is the
+ * upper bound of the bucket that holds it (the largest finite bound for the overflow bucket).
+ */
 export const percentilesSchema = z.object({
   count: z.number().int(),
   p50Ms: z.number().nullable(),
   p90Ms: z.number().nullable(),
 });
 
+/**
+ * Verified revenue (a payment matched to its order by the machine). `by` is the order's
+ * attribution: `bot` for an order the bot's checkout created, `human` for one an agent created.
+ */
 export const revenueRowSchema = z.object({
   currency: z.string(),
   channel: z.enum(CHANNELS),
@@ -31,8 +39,11 @@ export const revenueRowSchema = z.object({
   amountMinor: z.number().int(),
 });
 
+/** Ranges up to 48 hours are charted per hour, longer ones per day (UTC). */
+export const SERIES_HOURLY_MAX_MS = 48 * 60 * 60 * 1000;
+
 export const seriesPointSchema = z.object({
-  /** Start of the hour, ISO 8601 UTC. */
+  /** Start of the hour (or of the day, see `granularity`), ISO 8601 UTC. */
   bucket: z.string(),
   channel: z.enum(CHANNELS),
   newConversations: z.number().int(),
@@ -53,17 +64,26 @@ export const providerHealthSchema = z.object({
 });
 
 export const analyticsSummarySchema = z.object({
+  /** The effective period: `from` rounded down and `to` rounded up to whole hours. */
   from: z.string(),
   to: z.string(),
+  /** Of `series`: hours for a period up to 48 hours, days beyond. Only non-empty points. */
+  granularity: z.enum(['hour', 'day']),
   generatedAt: z.string(),
   /** Conversations by current state and channel (now, not limited to the period). */
   byState: z.record(z.enum(CONVERSATION_STATES), byChannel),
   newConversations: z.object({ total: z.number().int(), byChannel }),
   inboundMessages: z.object({ total: z.number().int(), byChannel }),
   firstResponse: z.object({ bot: percentilesSchema, human: percentilesSchema }),
-  /** Conversations handed to a human / new conversations, in the period. */
+  /**
+   * Handoffs / new conversations, in the period. A handoff is counted each time a conversation
+   * enters `handoff` from another state, so a conversation handed over twice counts twice.
+   */
   handoffRate: z.number().nullable(),
-  /** bot → checkout → paid, conversations in the period. */
+  /**
+   * In the period: new conversations, checkouts opened and checkouts paid (each counted once per
+   * conversation and order). `checkoutConversion` is paid / checkout.
+   */
   funnel: z.object({
     conversations: z.number().int(),
     checkout: z.number().int(),
@@ -75,3 +95,20 @@ export const analyticsSummarySchema = z.object({
   aiProviders: z.array(providerHealthSchema),
 });
 export type AnalyticsSummary = z.infer<typeof analyticsSummarySchema>;
+
+/**
+ * `conversations.facts`: the milestones the analytics projection needs to count each thing once
+ * (times are epoch ms on the database clock, from the inbox rows). Parsed when read.
+ */
+export const analyticsFactsSchema = z.object({
+  firstInboundAt: z.number().optional(),
+  firstBotReplyAt: z.number().optional(),
+  /** Start of the current (or last) handoff; each entry into `handoff` resets the agent reply. */
+  handoffAt: z.number().optional(),
+  firstAgentReplyAt: z.number().nullable().optional(),
+  handoffs: z.number().int().optional(),
+  /** Orders that reached checkout / were paid in this conversation (latest few, for dedupe). */
+  checkoutOrders: z.array(z.string()).optional(),
+  paidOrders: z.array(z.string()).optional(),
+});
+export type AnalyticsFacts = z.infer<typeof analyticsFactsSchema>;

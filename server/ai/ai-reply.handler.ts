@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AiAction } from '../../shared/conversation.events';
+import { recordAiAttempts, type AiAttemptsInput } from '../analytics/ai-health.pg';
 import type { Database } from '../persistence/db';
 import type { EffectHandler, EffectResult } from '../runtime/effects';
 import { loadAiContext, type AiContext } from './ai-context.pg';
@@ -74,8 +75,27 @@ export function createAiReplyHandler(deps: AiReplyDeps): EffectHandler<'requestA
       overBudget,
       accept: replyFrom(deps, log, businessId, conversationId),
     });
+    await recordHealth(deps, log, { businessId, conversationId, channel: context.channel }, result);
     return outcome(deps, log, requestId, result);
   };
+}
+
+/** Provider calls and failures for the analytics; like metering, never at the reply's cost. */
+async function recordHealth(
+  deps: AiReplyDeps,
+  log: Logger,
+  where: Pick<AiAttemptsInput, 'businessId' | 'conversationId' | 'channel'>,
+  result: ChainResult<Reply>,
+) {
+  try {
+    await recordAiAttempts(deps.database.sql, {
+      ...where,
+      attempts: result.attempts,
+      at: deps.now(),
+    });
+  } catch (err) {
+    log.error({ event: 'ai.health_record_failed', err }, 'could not record AI provider health');
+  }
 }
 
 /** `ai.replied` with the answer, or `ai.failed` with why every provider was passed over. */

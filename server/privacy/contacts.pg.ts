@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../persistence/db';
+import { releaseContactGauges } from '../analytics/analytics-erasure.pg';
 import { contacts, conversations, inbox, messages } from '../persistence/schema';
 
 /**
@@ -83,6 +84,7 @@ export async function eraseContact(
       and(eq(messages.businessId, businessId), inArray(messages.conversationId, conversationIds)),
     )
     .returning({ id: messages.id });
+  await releaseContactGauges(db, businessId, contactId);
   await db.delete(contacts).where(owned);
   return { messages: erased.length };
 }

@@ -7,6 +7,7 @@ import {
 } from '../../actors';
 import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
 import type { Channel, ConversationState } from '../../shared/domain';
+import { analyticsBatch, projectAnalytics } from '../analytics/analytics.projection';
 import type { Database, Tx } from '../persistence/db';
 import { EFFECT_QUEUES } from './effects';
 import { uuidFromName } from './ids';
@@ -156,7 +157,7 @@ export async function loadPending(
   }));
 }
 
-interface PlannedEvent {
+export interface PlannedEvent {
   row: InboxRow;
   version: number;
   fromPath: string;
@@ -252,7 +253,7 @@ export async function commit(
     }
 
     const state = lastResult?.state;
-    const updated = await tx.sql.query<{ version: number }>(
+    const updated = await tx.sql.query<{ version: number; facts: unknown }>(
       `update conversations
           set snapshot = $3::text::jsonb,
               version = $4,
@@ -261,7 +262,7 @@ export async function commit(
               assignee_id = $7::uuid,
               updated_at = now()
         where id = $1 and version = $2
-        returning version::int as version`,
+        returning version::int as version, facts`,
       [
         before.id,
         before.version,
@@ -273,6 +274,7 @@ export async function commit(
       ],
     );
     if (updated.length === 0) throw new VersionConflictError(before.id);
+    await projectAnalytics(tx, analyticsBatch(before, after, planned, updated[0]?.facts));
 
     await tx.sql.query(
       `update inbox set processed_at = now()
