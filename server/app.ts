@@ -176,6 +176,8 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
+  analytics.pusher.setEmitter((businessId, summary) => realtime.emitAnalytics(businessId, summary));
+
   let shuttingDown: Promise<void> | null = null;
   async function shutdown() {
     draining = true;

@@ -1,3 +1,4 @@
+import type { AnalyticsSummary } from '../../shared/analytics.schema';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import type { TemplatedApp } from 'uWebSockets.js';
@@ -51,6 +52,8 @@ export interface RealtimeDeps {
 export interface Realtime {
   readonly io: RealtimeServer;
   readonly publisher: FeedPublisher;
+  /** `analytics:updated` to the business's owners and admins (the figures are theirs only). */
+  emitAnalytics(businessId: string, summary: AnalyticsSummary): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   return {
     io,
     publisher,
+    emitAnalytics(businessId, summary) {
+      io.to(managersRoom(businessId)).emit('analytics:updated', {
+        seq: seqOf(businessId),
+        summary,
+      });
+    },
     async close() {
       clearInterval(prune);
       stopAccess();
