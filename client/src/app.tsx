@@ -5,6 +5,7 @@ import { RegisterPage } from './auth/register-page';
 import { canManage, useSession, type SessionState } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { InboxPage } from './inbox/inbox-page';
+import { LiveFeedProvider } from './realtime/live';
 import { AppLayout } from './layout/app-layout';
 import { Link, Redirect } from './router/link';
 import { useLocation, type AppLocation } from './router/location';
@@ -44,7 +45,11 @@ export function App() {
   }
   if (session.state.status === 'signedOut') return signedOutRoute(location, session.state);
   if (SIGNED_OUT_PATHS.has(pathname)) return <Redirect to={safeNextPath(search.get('next'))} />;
-  return <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>;
+  return (
+    <LiveFeedProvider>
+      <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>
+    </LiveFeedProvider>
+  );
 }
 
 function signedOutRoute(
