@@ -18,13 +18,20 @@ import { ApiError } from '../api/api-error';
 import { api } from '../api/client';
 import { useLiveEvent, useLiveReset } from '../realtime/live';
 import { Button } from '../ui/button';
-import { formatDateTime, formatDuration, formatMoney, formatPercent } from '../ui/format';
+import {
+  currencyDigits,
+  formatDateTime,
+  formatDuration,
+  formatMoney,
+  formatPercent,
+} from '../ui/format';
 import { CHANNEL_LABELS, STATE_LABELS } from '../ui/labels';
 import { LoadState } from '../ui/load-state';
 import { NotConnected } from '../ui/not-connected';
 import { PageHeader } from '../ui/page-header';
 import { useResource } from '../ui/use-resource';
 import {
+  busiestCurrency,
   coversRange,
   failureRate,
   funnelSteps,
@@ -36,6 +43,8 @@ import {
   seriesByChannel,
   type RangeId,
 } from './summary-view';
+
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
 const CHANNEL_COLORS = { messenger: '#3b6fe0', instagram: '#c0357a', whatsapp: '#1a9a55' } as const;
 
@@ -128,9 +137,7 @@ function Dashboard({ summary, range }: { summary: AnalyticsSummary; range: Range
   const revenue = useMemo(() => revenueByCurrency(summary), [summary]);
   const [currency, setCurrency] = useState<string | null>(null);
   const shownCurrency =
-    currency && revenue.some((r) => r.currency === currency)
-      ? currency
-      : (revenue[0]?.currency ?? null);
+    currency && revenue.some((r) => r.currency === currency) ? currency : busiestCurrency(summary);
   const volume = useMemo(
     () => seriesByChannel(summary, range, (p) => p.inboundMessages),
     [summary, range],
@@ -280,8 +287,10 @@ function Dashboard({ summary, range }: { summary: AnalyticsSummary; range: Range
                   tickFormatter={tick}
                 />
                 <YAxis
-                  width={70}
-                  tickFormatter={(v: number) => formatMoney(v, shownCurrency).replace(/\.00$/, '')}
+                  width={56}
+                  tickFormatter={(v: number) =>
+                    compact.format(v / 10 ** currencyDigits(shownCurrency))
+                  }
                 />
                 <Tooltip
                   labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}

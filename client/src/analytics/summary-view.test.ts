@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyticsSummary } from '../../../shared/analytics.schema';
 import {
+  busiestCurrency,
   coversRange,
   failureRate,
   funnelSteps,
@@ -80,10 +81,11 @@ describe('analytics shaping', () => {
   });
 
   it('sums revenue per currency, never across currencies', () => {
-    const [usd, ngn] = revenueByCurrency(summary());
+    const [ngn, usd] = revenueByCurrency(summary());
     expect(usd).toMatchObject({ currency: 'USD', totalMinor: 1500, bot: 1000, human: 500 });
     expect(usd?.byChannel).toEqual({ messenger: 0, instagram: 500, whatsapp: 1000 });
     expect(ngn).toMatchObject({ currency: 'NGN', totalMinor: 200 });
+    expect(busiestCurrency(summary())).toBe('USD');
   });
 
   it('fills every bucket of the range and sums per channel', () => {

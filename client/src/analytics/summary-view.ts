@@ -51,7 +51,7 @@ export interface CurrencyRevenue {
   human: number;
 }
 
-/** Verified revenue per currency (never added across currencies), largest first. */
+/** Verified revenue per currency (never added across currencies), by currency code. */
 export function revenueByCurrency(summary: AnalyticsSummary): CurrencyRevenue[] {
   const out = new Map<string, CurrencyRevenue>();
   for (const row of summary.revenue) {
@@ -70,9 +70,7 @@ export function revenueByCurrency(summary: AnalyticsSummary): CurrencyRevenue[] 
     r.byChannel[row.channel] += row.amountMinor;
     r[row.by] += row.amountMinor;
   }
-  return [...out.values()].sort(
-    (a, b) => b.totalMinor - a.totalMinor || a.currency.localeCompare(b.currency),
-  );
+  return [...out.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 export interface SeriesRow {
@@ -133,4 +131,16 @@ export function funnelSteps(
 
 export function failureRate(p: { calls: number; failures: number }): number | null {
   return p.calls > 0 ? p.failures / p.calls : null;
+}
+
+/** The currency with the most revenue points in the series: the chart's default. */
+export function busiestCurrency(summary: AnalyticsSummary): string | null {
+  const counts = new Map<string, number>();
+  for (const point of summary.series) {
+    for (const r of point.revenue) counts.set(r.currency, (counts.get(r.currency) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  for (const [currency, n] of counts)
+    if (best === null || n > (counts.get(best) ?? 0)) best = currency;
+  return best ?? summary.revenue[0]?.currency ?? null;
 }

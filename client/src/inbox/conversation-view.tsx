@@ -316,7 +316,7 @@ function MessageBubble({
   const status = message.direction === 'out' ? STATUS_TEXT[message.status] : undefined;
   return (
     <li
-      className={`message message--${message.author} message--${message.direction}`}
+      className={`message message--${message.author} message--${message.direction}${message.status === 'failed' ? ' is-failed' : ''}`}
       data-testid="message"
       data-author={message.author}
     >
@@ -339,7 +339,7 @@ function MessageBubble({
               className={`message__status message__status--${message.status}`}
               data-testid="message-status"
             >
-              {' · '}
+              {message.status === 'failed' ? ' ' : ' · '}
               {status}
               {message.status === 'failed' && message.errorCode ? ` (${message.errorCode})` : ''}
             </span>
