@@ -46,7 +46,7 @@ export function useInboxList(filter: InboxFilter, meId: string): InboxList {
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [generation, setGeneration] = useState(0);
-  const live = useRef({ generation: 0, loadingMore: false });
+  const live = useRef({ generation: 0, loadingMore: false, key: '' });
 
   const { view, channel, assignee } = filter;
   const belongs = useCallback(
@@ -58,7 +58,14 @@ export function useInboxList(filter: InboxFilter, meId: string): InboxList {
     const controller = new AbortController();
     const gen = ++live.current.generation;
     live.current.loadingMore = false;
-    setStatus((s) => (s === 'ready' && generation > 0 ? s : 'loading'));
+    // A new view starts empty; a reload of the same view keeps its rows until the answer.
+    const key = `${view}|${channel ?? ''}|${assignee ?? ''}|${meId}`;
+    if (live.current.key !== key) {
+      live.current.key = key;
+      commit(emptyList());
+      setCursor(null);
+      setStatus('loading');
+    }
     setLoadingMore(false);
     listConversations({ view, channel, assignee }, undefined, controller.signal).then(
       (page) => {
@@ -76,7 +83,7 @@ export function useInboxList(filter: InboxFilter, meId: string): InboxList {
     );
     return () => controller.abort();
     // `generation` refetches on reload; the filter fields refetch on a new view.
-  }, [view, channel, assignee, belongs, generation, commit]);
+  }, [view, channel, assignee, meId, belongs, generation, commit]);
 
   const loadMore = useCallback(() => {
     if (!cursor || live.current.loadingMore) return;
