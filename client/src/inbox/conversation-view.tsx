@@ -17,7 +17,7 @@ import type {
 import type { Order } from '../../../shared/commerce.schema';
 import { ApiError, describeError } from '../api/api-error';
 import { api } from '../api/client';
-import { HUMAN_ERROR_MESSAGES } from '../api/error-messages';
+import { canManage, useMe } from '../auth/session';
 import { useLiveEvent, useLiveFeed } from '../realtime/live';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -96,6 +96,7 @@ function LoadedConversation({
   claimSignal,
 }: ConversationViewProps & { detail: ConversationDetail }) {
   const toast = useToast();
+  const manager = canManage(useMe().role);
   const [busy, setBusy] = useState<ConversationAction | null>(null);
   const name = contactLabel(detail);
   const mine = detail.assigneeId === meId;
@@ -127,10 +128,8 @@ function LoadedConversation({
         toast(ACTION_DONE[action], 'success');
       } catch (err) {
         if (err instanceof ApiError && err.code === 'conflict') {
-          toast(
-            action === 'claim' ? 'Another agent claimed it first' : HUMAN_ERROR_MESSAGES.conflict,
-            'error',
-          );
+          // The server's reason says what changed ("already closed", …); claims lose races.
+          toast(action === 'claim' ? 'Another agent claimed it first' : err.humanMessage, 'error');
           open.reload();
         } else {
           toast(describeError(err), 'error');
@@ -142,8 +141,12 @@ function LoadedConversation({
     [id, open, onItem, toast],
   );
 
-  const canClaim = !finished && !mine;
-  const canRelease = !finished && (mine || detail.state === 'handoff');
+  // The machine's guards (README, "Conversations API"): only a conversation in handoff can be
+  // claimed; only the assignee may release or close an assigned one; owners and admins may
+  // close an unassigned one.
+  const canClaim = detail.state === 'handoff' && !mine;
+  const canRelease = !finished && mine;
+  const canClose = !finished && (mine || (detail.assigneeId === null && manager));
 
   // The `c` shortcut.
   const lastSignal = useRef(claimSignal);
@@ -210,7 +213,7 @@ function LoadedConversation({
               Hand back to bot
             </Button>
           ) : null}
-          {!finished ? (
+          {canClose ? (
             <Button
               size="small"
               variant="ghost"
@@ -228,7 +231,12 @@ function LoadedConversation({
         <div className="conversation__thread">
           <Timeline detail={detail} meId={meId} names={names} />
           <TypingLine conversationId={id} meId={meId} />
-          <Composer detail={detail} composerRef={composerRef} mine={mine} />
+          <Composer
+            detail={detail}
+            composerRef={composerRef}
+            mine={mine}
+            assignee={mine ? null : assignee}
+          />
         </div>
         <OrdersPanel orders={detail.orders} />
       </div>
@@ -422,10 +430,13 @@ function Composer({
   detail,
   composerRef,
   mine,
+  assignee,
 }: {
   detail: ConversationDetail;
   composerRef: RefObject<HTMLTextAreaElement | null>;
   mine: boolean;
+  /** Who else holds the conversation, when someone does. */
+  assignee: string | null;
 }) {
   const toast = useToast();
   const feed = useLiveFeed();
@@ -435,7 +446,8 @@ function Composer({
   const text = drafts[detail.id] ?? '';
   const replyWin = replyWindow(detail.lastInboundAt, now);
   const finished = detail.state === 'closed' || detail.state === 'optedOut';
-  const disabled = finished || !replyWin.open;
+  const othersToAnswer = !mine && assignee !== null;
+  const disabled = finished || othersToAnswer || !replyWin.open;
   const typingSent = useRef<{ id: string; at: number } | null>(null);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -485,13 +497,14 @@ function Composer({
   if (detail.state === 'optedOut') hint = 'The customer opted out of messages. Replies are off.';
   else if (detail.state === 'closed')
     hint = 'This conversation is closed. It reopens when the customer writes again.';
+  else if (othersToAnswer) hint = `Assigned to ${assignee}: only the assignee can reply.`;
   else if (!replyWin.open && replyWin.reason === 'never')
     hint =
       'The customer has not written yet. Meta allows replies only within 24 hours of their last message.';
   else if (!replyWin.open)
     hint = `Meta's 24-hour reply window closed ${replyWin.closedAt ? formatDateTime(new Date(replyWin.closedAt).toISOString()) : ''}. You can reply again when the customer writes.`;
   else if (!mine && detail.state === 'bot')
-    hint = `${formatRemaining(replyWin.remainingMs)}. The bot is handling this conversation; claim it to take over.`;
+    hint = `${formatRemaining(replyWin.remainingMs)}. The bot is answering this conversation.`;
   else hint = `${formatRemaining(replyWin.remainingMs)} · Enter sends, Shift+Enter adds a line.`;
 
   return (
