@@ -32,6 +32,7 @@ import {
   contactLabel,
   conversationAction,
   markRead,
+  newIdempotencyKey,
   sendReply,
   type ConversationAction,
 } from './conversations.api';
@@ -449,6 +450,7 @@ function Composer({
   const othersToAnswer = !mine && assignee !== null;
   const disabled = finished || othersToAnswer || !replyWin.open;
   const typingSent = useRef<{ id: string; at: number } | null>(null);
+  const lastAttempt = useRef<{ id: string; text: string; key: string } | null>(null);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const stopTyping = useCallback(() => {
@@ -476,8 +478,16 @@ function Composer({
     if (!body || disabled || sending) return;
     setSending(true);
     stopTyping();
+    // The same draft sent again (after a network error) keeps its key: sent once.
+    const attempt = lastAttempt.current;
+    const key =
+      attempt && attempt.id === detail.id && attempt.text === body
+        ? attempt.key
+        : newIdempotencyKey();
+    lastAttempt.current = { id: detail.id, text: body, key };
     try {
-      await sendReply(detail.id, body);
+      await sendReply(detail.id, body, key);
+      lastAttempt.current = null;
       setDrafts((d) => ({ ...d, [detail.id]: '' }));
     } catch (err) {
       toast(describeError(err), 'error');

@@ -32,17 +32,25 @@ export const listMessagesAfter = (id: string, after: number) =>
 
 export type ConversationAction = 'claim' | 'release' | 'close';
 
-export const conversationAction = (id: string, action: ConversationAction) =>
+/** A key per intended command: a retry of the same command reuses it and is applied once. */
+export const newIdempotencyKey = (): string =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `k-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+export const conversationAction = (id: string, action: ConversationAction, key?: string) =>
   api.request(`/api/conversations/${encodeURIComponent(id)}/${action}`, {
     method: 'POST',
     body: {},
     schema: conversationItemSchema,
+    headers: { 'Idempotency-Key': key ?? newIdempotencyKey() },
   });
 
-export const sendReply = (id: string, text: string) =>
+export const sendReply = (id: string, text: string, key: string) =>
   api.request(`/api/conversations/${encodeURIComponent(id)}/messages`, {
     method: 'POST',
     body: { text },
+    headers: { 'Idempotency-Key': key },
   });
 
 export const markRead = (id: string) =>
