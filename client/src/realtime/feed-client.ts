@@ -48,6 +48,8 @@ export interface FeedClientOptions {
   gapGraceMs?: number;
   /** Time allowed for a `resync` or `conversation:watch` answer. */
   ackTimeoutMs?: number;
+  /** Observes each feed entry as it comes off the wire, before ordering (metrics, benches). */
+  onLiveEntry?: (entry: FeedEntry) => void;
   /** Passed to socket.io-client (e.g. `reconnectionDelayMax`); transport is always websocket. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -65,8 +67,18 @@ export interface FeedHandlers {
   entry: (entry: FeedEntry) => void;
 }
 
+export interface FeedStats {
+  /** Feed entries received live (duplicates included). */
+  live: number;
+  /** Entries obtained through `resync`. */
+  resynced: number;
+  resyncs: number;
+  resets: number;
+}
+
 export interface FeedClient {
   readonly status: FeedStatus;
+  readonly stats: Readonly<FeedStats>;
   /** The last contiguous feed seq applied (-1 before the first hello). */
   readonly seq: number;
   readonly hello: Hello | null;
@@ -96,6 +108,7 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
   let hello: Hello | null = null;
   let closed = false;
   let unauthorizedInRow = 0;
+  const stats: FeedStats = { live: 0, resynced: 0, resyncs: 0, resets: 0 };
 
   function emitLocal<K extends keyof FeedHandlers>(event: K, ...args: Parameters<FeedHandlers[K]>) {
     const set = listeners[event] as Set<(...a: Parameters<FeedHandlers[K]>) => void> | undefined;
@@ -135,15 +148,18 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
       void resync(sinceSeq);
     },
     onReset(seq) {
+      stats.resets += 1;
       options.onReset?.({ reason: 'too-far-behind', seq });
     },
   });
 
   async function resync(sinceSeq: number) {
     let result: ResyncResult | null = null;
+    stats.resyncs += 1;
     try {
       const ack = await socket.timeout(ackTimeout).emitWithAck('resync', { sinceSeq });
       if (ack.ok) result = ack.data;
+      if (result && !result.reset) stats.resynced += result.entries.length;
     } catch {
       // Timed out or disconnected: the next hole or reconnect asks again.
     }
@@ -169,7 +185,10 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
 
   for (const event of FEED_EVENTS) {
     socket.on(event, (data: FeedEntry['data']) => {
-      sequencer.receive({ event, data } as FeedEntry);
+      const entry = { event, data } as FeedEntry;
+      stats.live += 1;
+      options.onLiveEntry?.(entry);
+      sequencer.receive(entry);
     });
   }
   for (const event of EPHEMERAL) {
@@ -219,6 +238,9 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
   return {
     get status() {
       return status;
+    },
+    get stats() {
+      return stats;
     },
     get seq() {
       return sequencer.seq;

@@ -77,11 +77,13 @@ describe('feed sequencer', () => {
     expect(h.sequencer.seq).toBe(12);
   });
 
-  it('ignores entries before start (hello comes first)', () => {
+  it('keeps entries that overtake the first hello, dropping those it covers', () => {
     const h = harness();
     h.sequencer.receive(status(3));
+    h.sequencer.receive(status(4));
     h.sequencer.start(3);
-    expect(h.delivered).toEqual([]);
+    expect(h.delivered).toEqual([4]);
+    expect(h.sequencer.seq).toBe(4);
   });
 
   it('buffers out-of-order entries within the grace and asks nothing', () => {

@@ -125,7 +125,13 @@ export function createFeedSequencer(options: SequencerOptions): FeedSequencer {
     receive(entry) {
       const s = entry.data.seq;
       known = Math.max(known, s);
-      if (seq < 0 || s <= seq) return; // not started yet (hello comes first), or a duplicate
+      if (seq < 0) {
+        // Before the first hello (another node's broadcast can overtake it): kept until
+        // `start` says which of them are already covered.
+        pending.set(s, entry);
+        return;
+      }
+      if (s <= seq) return; // a duplicate
       if (s === seq + 1) apply(entry);
       else pending.set(s, entry);
       drain();
