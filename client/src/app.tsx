@@ -1,10 +1,11 @@
-import { AnalyticsPage } from './analytics/analytics-page';
+import { lazy, Suspense } from 'react';
 import { AcceptInvitationPage } from './auth/accept-invitation-page';
 import { AuthLayout } from './auth/auth-layout';
 import { RegisterPage } from './auth/register-page';
 import { canManage, useSession, type SessionState } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { InboxPage } from './inbox/inbox-page';
+import { LiveFeedProvider } from './realtime/live';
 import { AppLayout } from './layout/app-layout';
 import { Link, Redirect } from './router/link';
 import { useLocation, type AppLocation } from './router/location';
@@ -15,6 +16,11 @@ import { Button } from './ui/button';
 import { CLIENT_ERROR_MESSAGES } from './api/error-messages';
 import { Spinner } from './ui/load-state';
 import { PageHeader } from './ui/page-header';
+
+// Charts are heavy: the analytics page loads on first visit, keeping the inbox's bundle small.
+const AnalyticsPage = lazy(() =>
+  import('./analytics/analytics-page').then((m) => ({ default: m.AnalyticsPage })),
+);
 
 const SIGNED_OUT_PATHS = new Set(['/sign-in', '/register']);
 
@@ -44,7 +50,11 @@ export function App() {
   }
   if (session.state.status === 'signedOut') return signedOutRoute(location, session.state);
   if (SIGNED_OUT_PATHS.has(pathname)) return <Redirect to={safeNextPath(search.get('next'))} />;
-  return <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>;
+  return (
+    <LiveFeedProvider>
+      <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>
+    </LiveFeedProvider>
+  );
 }
 
 function signedOutRoute(
@@ -64,7 +74,13 @@ function signedInRoute(pathname: string, role: 'owner' | 'admin' | 'agent') {
   if (pathname === '/') return <Redirect to="/inbox" />;
   if (matchPath('/inbox/*', pathname)) return <InboxPage />;
   if (matchPath('/analytics', pathname)) {
-    return canManage(role) ? <AnalyticsPage /> : <NotAllowed />;
+    return canManage(role) ? (
+      <Suspense fallback={<Spinner label="Loading analytics…" />}>
+        <AnalyticsPage />
+      </Suspense>
+    ) : (
+      <NotAllowed />
+    );
   }
   if (matchPath('/settings', pathname)) return <SettingsPage section={undefined} />;
   const settings = matchPath('/settings/:section', pathname);

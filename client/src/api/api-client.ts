@@ -22,6 +22,8 @@ export interface RequestOptions<S extends z.ZodType | undefined> {
   /** `false` for the sign-in calls: no bearer token, and a 401 is an answer, not an expiry. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (`Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 export type SessionListener = (session: SessionResponse | null) => void;
@@ -210,10 +212,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
     const init: RequestInit = { method };
     if (opts.signal) init.signal = opts.signal;
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) {
-      init.headers = { 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
       init.body = JSON.stringify(opts.body);
     }
+    if (Object.keys(headers).length > 0) init.headers = headers;
     const url = buildPath(path, opts.query);
     const res = opts.auth === false ? await send(url, init, null) : await authorised(url, init);
     if (!res.ok) throw await toApiError(res);

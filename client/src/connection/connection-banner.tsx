@@ -41,7 +41,11 @@ export function ConnectionBanner() {
   return (
     <div className="connection-banner-slot" role="status" aria-live="polite">
       {text ? (
-        <div className={`connection-banner connection-banner--${tone}`} data-state={status.state}>
+        <div
+          className={`connection-banner connection-banner--${tone}`}
+          data-state={status.state}
+          data-testid="connection-banner"
+        >
           {status.state !== 'online' ? (
             <span className="spinner spinner--inline" aria-hidden="true" />
           ) : null}

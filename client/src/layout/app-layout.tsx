@@ -15,6 +15,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  // The page, not the path: opening a conversation inside the inbox keeps focus where it is.
+  const section = pathname.startsWith('/inbox/') ? '/inbox' : pathname;
 
   // After a client-side navigation, start screen readers and keyboard focus at the new page.
   useEffect(() => {
@@ -23,7 +25,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       return;
     }
     main.current?.focus();
-  }, [pathname]);
+  }, [section]);
 
   return (
     <div className="shell">
