@@ -15,6 +15,7 @@ import {
 const summary = (over: Partial<AnalyticsSummary> = {}): AnalyticsSummary => ({
   from: '2026-11-09T12:00:00.000Z',
   to: '2026-11-10T12:00:00.000Z',
+  granularity: 'hour',
   generatedAt: '2026-11-10T12:00:00.000Z',
   byState: {
     bot: { whatsapp: 3, instagram: 1 },
