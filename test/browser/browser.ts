@@ -26,20 +26,28 @@ export function launchChromium(executablePath: string): Promise<Browser> {
  * A node process on the embedded default serving the built client, as `npm start` runs it.
  * Limits are raised: one browser and the test share 127.0.0.1.
  */
-export function startWebNode(clientDist: string): Promise<SpawnedNode> {
-  return spawnNode({
-    ...TEST_SECRETS,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DEMO: '0',
-    BCRYPT_COST: '4',
-    PGLITE_DATA_DIR: 'memory://',
-    CLIENT_DIST_DIR: clientDist,
-    RATE_LIMIT_PER_MINUTE: '100000',
-    LOGIN_ATTEMPTS_PER_ACCOUNT: '1000',
-    LOGIN_ATTEMPTS_PER_IP: '1000',
-  });
+export function startWebNode(
+  clientDist: string,
+  env: Record<string, string> = {},
+): Promise<SpawnedNode> {
+  return spawnNode(
+    {
+      ...TEST_SECRETS,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DEMO: '0',
+      BCRYPT_COST: '4',
+      PGLITE_DATA_DIR: 'memory://',
+      CLIENT_DIST_DIR: clientDist,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      LOGIN_ATTEMPTS_PER_ACCOUNT: '1000',
+      LOGIN_ATTEMPTS_PER_IP: '1000',
+      ...env,
+    },
+    // The browser suites start while other files still load the machine.
+    60_000,
+  );
 }
 
 /** Signs in through the form; resolves once the inbox shows. */

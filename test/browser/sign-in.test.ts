@@ -67,8 +67,8 @@ describe.skipIf(!executable)(SUITE, () => {
 
     await expectHeading(page, 'Inbox');
     await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toContain('Ada Owner');
-    // The inbox routes are another branch's; until then the page says so in plain words.
-    await page.getByText('The live inbox is being connected on this server').waitFor();
+    // A new business has no conversations yet; the inbox says where they will come from.
+    await page.getByText('Nothing here').waitFor();
 
     // A reload forgets the in-memory token; the HttpOnly cookie signs the page back in.
     await page.reload();
