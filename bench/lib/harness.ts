@@ -27,8 +27,35 @@ export function machine() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     postgres: pg,
+    redis: redisVersion(),
+    commit: gitCommit(),
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
+}
+
+export type Machine = ReturnType<typeof machine>;
+
+function redisVersion(): string {
+  try {
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const info = execFileSync('redis-cli', ['-h', hostname, '-p', port || '6379', 'info', 'server'], {
+      encoding: 'utf8',
+    });
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 export interface BenchCluster {
@@ -120,10 +147,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** `bench/results/<name>-<date>.json`, or `<date>.json` for the aggregate (empty name). */
 export function writeResult(name: string, result: unknown): string {
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}-${new Date().toISOString().slice(0, 10)}.json`);
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(dir, name ? `${name}-${date}.json` : `${date}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
