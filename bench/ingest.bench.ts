@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startFakeMetaGraph } from '../test/fakes/meta-graph.fake';
 import { seedChannels } from './lib/channels';
 import { onCleanup, runPart } from './lib/cleanup';
-import { machine, startCluster, until, writeResult } from './lib/harness';
+import { machine, progress, startCluster, until, writeResult } from './lib/harness';
 import { runLoadgen } from './lib/loadgen';
 import { fullEventScript, minimalEventScript, preparePgbench, runPgbench } from './lib/pgbench';
 import { round1, table, type PartResult } from './lib/result';
@@ -48,6 +48,7 @@ async function main() {
   onCleanup(() => cluster.close());
   await seedChannels(cluster.sql, cluster.businessId);
   const urls = cluster.nodes.map((n) => n.url);
+  progress(`${NODES} nodes up; warm-up ${WARMUP_SECONDS} s`);
 
   // Warm-up: most contacts get their conversation, the nodes' code and pools warm up.
   await runLoadgen({
@@ -56,8 +57,10 @@ async function main() {
     connections: CONNECTIONS,
     durationSeconds: WARMUP_SECONDS,
   });
-  await drained(cluster.sql, 120_000);
+  progress('warm-up posted; draining');
+  await drained(cluster.sql, QUICK ? 30_000 : 120_000);
   graph.reset();
+  progress(`load ${SECONDS} s`);
 
   const before = await sampleOnce(cluster.sql);
   const sampler = startSampler(cluster.sql, 500);
@@ -68,7 +71,8 @@ async function main() {
     durationSeconds: SECONDS,
   });
   const loadEndMs = sampler.elapsed();
-  await drained(cluster.sql, 300_000);
+  progress('load done; draining');
+  const drainedAll = await drained(cluster.sql, QUICK ? 45_000 : 300_000);
   const samples = await sampler.stop();
   const drainEndMs = samples.at(-1)!.t;
   const last = samples.at(-1)!;
@@ -78,10 +82,15 @@ async function main() {
   const applied = {
     eventsPerSecond: rateBetween(samples, 'events', from, loadEndMs),
     customerPerSecond: rateBetween(samples, 'customer', from, loadEndMs),
+    botRepliesPerSecond: rateBetween(samples, 'ai', from, drainEndMs),
     /** Every event of the run, load and drain: what the system sustains end to end. */
     overallEventsPerSecond: Math.round(((last.events - before.events) * 1000) / drainEndMs),
     overallCustomerPerSecond: Math.round(((last.customer - before.customer) * 1000) / drainEndMs),
     backlogAtLoadEnd: atLoadEnd.backlog,
+    jobsAtLoadEnd: atLoadEnd.jobs,
+    /** False: the backlog or the effect jobs had not run dry when the drain budget ran out. */
+    drained: drainedAll,
+    jobsLeft: last.jobs,
     drainSeconds: round1((drainEndMs - loadEndMs) / 1000),
     customerEvents: last.customer - before.customer,
     allEvents: last.events - before.events,
@@ -89,13 +98,15 @@ async function main() {
   const [dead] = await cluster.sql<{ n: number }[]>`select count(*)::int as n from inbox where dead_letter`;
   const botReplies = graph.requests.filter((r) => r.method === 'POST').length;
   process.stdout.write(
-    `accepted ${load.acceptedPerSecond} webhooks/s (POST p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ${load.non2xx} non-2xx, ${load.errors} errors); ` +
+    `bot replies ${applied.botRepliesPerSecond}/s, ${applied.jobsAtLoadEnd} effect jobs queued at load end, drained: ${drainedAll}; ` +
+      `accepted ${load.acceptedPerSecond} webhooks/s (POST p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ${load.non2xx} non-2xx, ${load.errors} errors); ` +
       `applied ${applied.eventsPerSecond} events/s (${applied.customerPerSecond} customer messages/s) under load, backlog ${applied.backlogAtLoadEnd} at load end, drained in ${applied.drainSeconds} s; ${botReplies} bot replies sent\n`,
   );
 
   // pgbench alone on the same database, as Parley was alone in its phase.
   for (const n of cluster.nodes) await n[Symbol.asyncDispose]();
   cluster.nodes.length = 0;
+  progress('nodes stopped; pgbench');
   const prepared = await preparePgbench(cluster.sql);
   const minimal = runPgbench(
     cluster.database.url,
@@ -158,7 +169,15 @@ async function main() {
           ['applied events/s under load (all event_log rows)', applied.eventsPerSecond],
           ['applied customer messages/s under load', applied.customerPerSecond],
           ['backlog when the load stopped (inbox rows)', applied.backlogAtLoadEnd],
-          ['drain time after the load stopped (s)', applied.drainSeconds],
+          [
+            'effect jobs queued when the load stopped (AI replies, sends)',
+            applied.jobsAtLoadEnd,
+          ],
+          [
+            'drain time after the load stopped (s)',
+            `${applied.drainSeconds}${drainedAll ? '' : ` (budget ran out, ${applied.jobsLeft} jobs left)`}`,
+          ],
+          ['bot replies (ai.replied events)/s, load + drain', applied.botRepliesPerSecond],
           [
             'applied events/s over load + drain (all / customer)',
             `${applied.overallEventsPerSecond} / ${applied.overallCustomerPerSecond}`,
@@ -196,11 +215,17 @@ async function main() {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** Waits until the inbox and the effect queues are empty; false when `timeoutMs` ran out first. */
 async function drained(sql: Parameters<typeof sampleOnce>[0], timeoutMs: number) {
-  await until(async () => {
-    const s = await sampleOnce(sql);
-    return s.backlog === 0 && s.jobs === 0;
-  }, timeoutMs);
+  try {
+    await until(async () => {
+      const s = await sampleOnce(sql);
+      return s.backlog === 0 && s.jobs === 0;
+    }, timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 runPart(main);

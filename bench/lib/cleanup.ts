@@ -17,7 +17,15 @@ export function onCleanup(fn: () => Promise<void> | void): void {
   }
 }
 
-export async function runCleanups(): Promise<void> {
+let running: Promise<void> | null = null;
+
+/** Runs every cleanup once, newest first; concurrent callers share the one run. */
+export function runCleanups(): Promise<void> {
+  running ??= drain().finally(() => (running = null));
+  return running;
+}
+
+async function drain(): Promise<void> {
   while (cleanups.length > 0) {
     const fn = cleanups.pop()!;
     try {

@@ -161,3 +161,10 @@ export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
+
+const STARTED = performance.now();
+
+/** A progress line on stderr, with seconds since the part started. */
+export function progress(message: string): void {
+  process.stderr.write(`[${((performance.now() - STARTED) / 1000).toFixed(1)} s] ${message}\n`);
+}

@@ -54,7 +54,9 @@ COMMIT;
 /**
  * Every statement Parley runs for one customer message: the intake transaction (contact
  * lookup, inbox insert) and the apply transaction (pending rows, fencing, snapshot, event log,
- * message, list fields, effect job, inbox processed).
+ * message, list fields, effect job, inbox processed). The snapshot update comes first here: it
+ * takes the row lock that Parley's shard ownership gives it, so two pgbench clients on one
+ * conversation queue instead of colliding on the event version.
  */
 export function fullEventScript(conversations: number, snapshot: string): string {
   return `
@@ -69,16 +71,16 @@ COMMIT;
 BEGIN;
 SELECT id FROM inbox WHERE conversation_id = (SELECT conversation_id FROM bench_convs WHERE n = :c) AND processed_at IS NULL ORDER BY id LIMIT 32;
 SELECT epoch FROM shard_leases WHERE shard = :shard FOR KEY SHARE;
+UPDATE conversations SET snapshot = ${quote(snapshot)}::jsonb, version = version + 1, armed_timers = armed_timers, updated_at = now()
+  WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c) RETURNING version AS v \\gset
 INSERT INTO event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
-  SELECT business_id, id, version + 1, :inbox_id, 'customer.message', '{"text":"bench"}', 'bot.idle', 'bot.thinking', 'pgbench', 1
-    FROM conversations WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c);
+  SELECT business_id, conversation_id, :v, :inbox_id, 'customer.message', '{"text":"bench"}', 'bot.idle', 'bot.thinking', 'pgbench', 1
+    FROM bench_convs WHERE n = :c;
 INSERT INTO messages (business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
   SELECT business_id, conversation_id, 'in', 'customer', 'bench', '[]', 'received', 'pgb-' || :inbox_id FROM bench_convs WHERE n = :c;
 UPDATE conversations SET last_message_preview = 'bench', last_message_at = now(), last_inbound_at = now(), unread = unread + 1
   WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c);
 INSERT INTO bench_jobs (id, name, data) VALUES (gen_random_uuid(), 'ai-reply', '{"effectId":"x","params":{"requestId":"1"}}');
-UPDATE conversations SET snapshot = ${quote(snapshot)}::jsonb, version = version + 1, armed_timers = armed_timers, updated_at = now()
-  WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c);
 UPDATE inbox SET processed_at = now() WHERE id = :inbox_id;
 COMMIT;
 `;

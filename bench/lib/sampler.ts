@@ -8,6 +8,8 @@ export interface Sample {
   events: number;
   /** event_log rows of customer messages: the webhooks applied. */
   customer: number;
+  /** event_log rows of the bot's answers (ai.replied): the effect pipeline's throughput. */
+  ai: number;
   /** Inbox rows waiting to be applied. */
   backlog: number;
   /** pg-boss jobs not yet done (AI replies, sends): work that will add events. */
@@ -15,9 +17,10 @@ export interface Sample {
 }
 
 export async function sampleOnce(sql: postgres.Sql, t = 0): Promise<Sample> {
-  const [row] = await sql<{ events: number; customer: number; backlog: number; jobs: number }[]>`
+  const [row] = await sql<Omit<Sample, 't'>[]>`
     select (select count(*) from event_log)::int as events,
            (select count(*) from event_log where type = 'customer.message')::int as customer,
+           (select count(*) from event_log where type = 'ai.replied')::int as ai,
            (select count(*) from inbox where processed_at is null and not dead_letter)::int as backlog,
            (select count(*) from pgboss.job where state in ('created', 'retry', 'active'))::int as jobs`;
   return { t, ...row! };
@@ -49,7 +52,7 @@ export function startSampler(sql: postgres.Sql, everyMs = 1000) {
 /** Per-second rate of `key` between the first sample at or after `fromMs` and the last one at or before `toMs`. */
 export function rateBetween(
   samples: readonly Sample[],
-  key: 'events' | 'customer',
+  key: 'events' | 'customer' | 'ai',
   fromMs: number,
   toMs: number,
 ): number {
