@@ -95,7 +95,9 @@ async function main() {
     customerEvents: last.customer - before.customer,
     allEvents: last.events - before.events,
   };
-  const [dead] = await cluster.sql<{ n: number }[]>`select count(*)::int as n from inbox where dead_letter`;
+  const [dead] = await cluster.sql<
+    { n: number }[]
+  >`select count(*)::int as n from inbox where dead_letter`;
   const botReplies = graph.requests.filter((r) => r.method === 'POST').length;
   process.stdout.write(
     `bot replies ${applied.botRepliesPerSecond}/s, ${applied.jobsAtLoadEnd} effect jobs queued at load end, drained: ${drainedAll}; ` +
@@ -169,10 +171,7 @@ async function main() {
           ['applied events/s under load (all event_log rows)', applied.eventsPerSecond],
           ['applied customer messages/s under load', applied.customerPerSecond],
           ['backlog when the load stopped (inbox rows)', applied.backlogAtLoadEnd],
-          [
-            'effect jobs queued when the load stopped (AI replies, sends)',
-            applied.jobsAtLoadEnd,
-          ],
+          ['effect jobs queued when the load stopped (AI replies, sends)', applied.jobsAtLoadEnd],
           [
             'drain time after the load stopped (s)',
             `${applied.drainSeconds}${drainedAll ? '' : ` (budget ran out, ${applied.jobsLeft} jobs left)`}`,

@@ -32,7 +32,9 @@ export async function seedChannels(sql: postgres.Sql, businessId: string): Promi
     await sql`insert into integrations (business_id, channel, external_id, access_token_enc, name)
               values (${businessId}, ${channel}, ${accountId}, 'unset', ${`bench ${channel}`})`;
   }
-  const rows = await sql<{ id: string }[]>`select id from integrations where business_id = ${businessId}`;
+  const rows = await sql<
+    { id: string }[]
+  >`select id from integrations where business_id = ${businessId}`;
   for (const { id } of rows) {
     const token = box.encrypt('bench-access-token', integrationTokenContext(id));
     await sql`update integrations set access_token_enc = ${token} where id = ${id}`;

@@ -38,9 +38,13 @@ export type Machine = ReturnType<typeof machine>;
 function redisVersion(): string {
   try {
     const { hostname, port } = new URL(TEST_REDIS_URL);
-    const info = execFileSync('redis-cli', ['-h', hostname, '-p', port || '6379', 'info', 'server'], {
-      encoding: 'utf8',
-    });
+    const info = execFileSync(
+      'redis-cli',
+      ['-h', hostname, '-p', port || '6379', 'info', 'server'],
+      {
+        encoding: 'utf8',
+      },
+    );
     return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
   } catch {
     return 'unknown';

@@ -11,7 +11,9 @@ import type postgres from 'postgres';
  */
 
 /** Conversations numbered 1..n, plus a stand-in for pg-boss's job table; returns n. */
-export async function preparePgbench(sql: postgres.Sql): Promise<{ conversations: number; snapshot: string }> {
+export async function preparePgbench(
+  sql: postgres.Sql,
+): Promise<{ conversations: number; snapshot: string }> {
   await sql.unsafe(`
     drop table if exists bench_convs, bench_jobs;
     create table bench_convs as

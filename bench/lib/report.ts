@@ -16,7 +16,11 @@ export function latestResults(): Latest[] {
   const files = readdirSync(RESULTS);
   return PARTS.map(({ name }) => {
     const pattern = new RegExp(`^${name}-\\d{4}-\\d{2}-\\d{2}\\.json$`);
-    const file = files.filter((f) => pattern.test(f)).sort().at(-1) ?? null;
+    const file =
+      files
+        .filter((f) => pattern.test(f))
+        .sort()
+        .at(-1) ?? null;
     const result = file
       ? (JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as Record<string, unknown>)
       : null;
