@@ -92,31 +92,46 @@ export async function startCluster(
     ...TEST_SECRETS,
     ...extraEnv,
   });
-  const nodes = [await spawnNode(env(1))];
-  nodes.push(
-    ...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2))))),
-  );
+  // Loaded machines boot slowly (the first node also migrates the fresh database).
+  const bootMs = 120_000;
+  const nodes: SpawnedNode[] = [];
   const sql = postgres(database.url, { max: 4, onnotice: () => {} });
-  const [business] = await sql`insert into businesses (name) values ('Bench shop') returning id`;
-  await sql`insert into integrations (business_id, channel, external_id, access_token_enc)
-            values (${business!.id}, 'whatsapp', ${PHONE_ID}, 'unused')`;
-  await until(
-    async () =>
-      (
-        await sql`select count(distinct owner)::int as n from shard_leases where lease_until > now()`
-      )[0]!.n === count,
-    20_000,
-  );
+  const close = async () => {
+    for (const n of nodes) await n[Symbol.asyncDispose]();
+    await sql.end();
+    await database.drop();
+  };
+  let businessId: string;
+  try {
+    nodes.push(await spawnNode(env(1), bootMs));
+    // Every node that did start is kept, so that a failure still cleans all of them up.
+    const rest = await Promise.allSettled(
+      Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2), bootMs)),
+    );
+    for (const r of rest) if (r.status === 'fulfilled') nodes.push(r.value);
+    const failed = rest.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [business] = await sql`insert into businesses (name) values ('Bench shop') returning id`;
+    businessId = business!.id as string;
+    await sql`insert into integrations (business_id, channel, external_id, access_token_enc)
+              values (${businessId}, 'whatsapp', ${PHONE_ID}, 'unused')`;
+    await until(
+      async () =>
+        (
+          await sql`select count(distinct owner)::int as n from shard_leases where lease_until > now()`
+        )[0]!.n === count,
+      60_000,
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return {
     database,
     sql,
     nodes,
-    businessId: business!.id as string,
-    async close() {
-      for (const n of nodes) await n[Symbol.asyncDispose]();
-      await sql.end();
-      await database.drop();
-    },
+    businessId,
+    close,
   };
 }
 
