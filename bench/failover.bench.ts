@@ -93,6 +93,7 @@ async function main() {
   await sleep(Math.max(0, stoppedAt + frozenForMs - Date.now()));
   frozen.process.kill('SIGCONT');
   isFrozen = false;
+  const frozenMs = Date.now() - stoppedAt;
   progress(
     `SIGCONT b2 after ${Date.now() - stoppedAt} ms; its conversations resumed after ${stop.resumeMs} ms`,
   );
@@ -132,7 +133,7 @@ async function main() {
 
   const faults = {
     kill: { ...kill, note: 'kill -9 of b1' },
-    sigstop: { ...stop, frozenMs: frozenForMs, note: 'SIGSTOP of b2 past its lease, then SIGCONT' },
+    sigstop: { ...stop, frozenMs, note: 'SIGSTOP of b2 past its lease, then SIGCONT' },
     redis: {
       restartMs: redisBackMs,
       resumeMs: redisResumeMs,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARTS } from '../parts';
 import { BENCH_DIR, machine, writeResult, writeText, type Machine } from './harness';
@@ -94,8 +94,13 @@ function renderPart(p: Latest): string[] {
     `Measured ${String(r.at)}${r.quick ? ' — **quick (smoke) run, noisy**' : ''}; load average at start ${m?.loadAverage?.join(' ') ?? '?'}; commit ${m?.commit ?? '?'}; \`bench/results/${p.file}\`.`,
     '',
   ];
+  const legacy = join(RESULTS, `${p.name}-latest.md`);
   if (Array.isArray(r.markdown)) {
     out.push(...(r.markdown as string[]), '');
+  } else if (existsSync(legacy)) {
+    // A part that writes its own summary (actors): its text without its heading.
+    const text = readFileSync(legacy, 'utf8').split('\n');
+    out.push(...text.filter((l) => !l.startsWith('## ')), '');
   } else {
     // A part without its own section (older result files): its figures, flattened.
     out.push('| figure | value |', '|---|---|');
