@@ -163,7 +163,7 @@ async function main() {
         [
           ['kill -9 one node', kill.shards, kill.resumeMs ?? 'did not resume'],
           [
-            `SIGSTOP one node for ${frozenForMs} ms, then SIGCONT`,
+            `SIGSTOP one node for ${frozenMs} ms, then SIGCONT`,
             stop.shards,
             stop.resumeMs ?? 'did not resume',
           ],
