@@ -202,7 +202,7 @@ async function seedConversations(
     select ${businessId}, 'whatsapp', 'density-' || n, 'Customer ' || n from generate_series(1, ${count}) n`;
   await sql`
     insert into conversations (id, business_id, contact_id, channel, shard, state, snapshot, version, last_message_preview, last_message_at)
-    select c.id, ${businessId}, k.id, 'whatsapp', c.shard, ${real.state}, ${real.snapshot}::jsonb, ${real.version},
+    select c.id, ${businessId}, k.id, 'whatsapp', c.shard, ${real.state}, ${real.snapshot}::text::jsonb, ${real.version},
            'hello, do you have mugs?', now()
       from unnest(${ids}::uuid[], ${ids.map(shardOf)}::int[]) with ordinality as c(id, shard, n)
       join contacts k on k.business_id = ${businessId} and k.external_id = 'density-' || c.n`;
