@@ -108,7 +108,7 @@ async function main() {
         [
           [
             `memory per conversation actor in the executor cache (${actors.measured} actors, after GC)`,
-            `${kib(actors.perActor.heapBytes)} KiB heap, ${kib(actors.perActor.rssBytes)} KiB RSS`,
+            `${kib(actors.perActor.heapBytes)} KiB heap, ${kib(actors.perActor.rssBytes)} KiB RSS (snapshot JSON ${actors.snapshotJsonBytes} B)`,
           ],
           [
             `node memory with ${actors.after.cached} cached actors`,
@@ -122,7 +122,7 @@ async function main() {
           ],
           [
             `page ${paging.conversations} stored conversations through the inbox list, ${PAGE_SIZE} per page (${paging.via})`,
-            `${paging.totalMs} ms total, ${paging.pages} pages, p50 ${paging.pageMs.p50} / p99 ${paging.pageMs.p99} / max ${paging.pageMs.max} ms per page`,
+            `${paging.totalMs} ms total, ${paging.pages} pages, p50 ${paging.pageMs.p50} / p99 ${paging.pageMs.p99} / max ${paging.pageMs.max} ms per page; first tenth of the pages ${paging.pageMs.firstTenthMs} ms, last tenth ${paging.pageMs.lastTenthMs} ms on average`,
           ],
         ],
       ),
@@ -180,6 +180,8 @@ async function measureActors(sql: postgres.Sql, node: DensityNode, businessId: s
   const measured = after.cached - before.cached;
   return {
     measured,
+    /** The seeded snapshot as JSON text, for scale. */
+    snapshotJsonBytes: Buffer.byteLength(real!.snapshot),
     before,
     after,
     perActor: {
@@ -290,6 +292,13 @@ async function measurePaging(sql: postgres.Sql, databaseUrl: string, businessId:
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const totalMs = Math.round(performance.now() - started);
+    // In fetch order: if late pages cost more than early ones, the cursor is not using the index.
+    const tenth = Math.max(1, Math.floor(pageMs.length / 10));
+    const mean = (xs: number[]) => round1(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    const firstVsLast = {
+      firstTenthMs: mean(pageMs.slice(0, tenth)),
+      lastTenthMs: mean(pageMs.slice(-tenth)),
+    };
     pageMs.sort((a, b) => a - b);
     const at = (p: number) =>
       round1(pageMs[Math.min(pageMs.length - 1, Math.floor((p / 100) * pageMs.length))] ?? 0);
@@ -298,7 +307,7 @@ async function measurePaging(sql: postgres.Sql, databaseUrl: string, businessId:
       conversations: seen,
       pages: pageMs.length,
       totalMs,
-      pageMs: { p50: at(50), p99: at(99), max: round1(pageMs.at(-1) ?? 0) },
+      pageMs: { p50: at(50), p99: at(99), max: round1(pageMs.at(-1) ?? 0), ...firstVsLast },
     };
   } finally {
     await database.close();
