@@ -76,6 +76,9 @@ function renderReport(host: Machine, parts: Latest[]): string[] {
     '  measured in the same run (Parley ÷ pgbench) rather than absolute numbers across runs.',
     '',
   ];
+  // Hand-written conclusions (what the figures showed, server changes with before/after).
+  const findings = join(BENCH_DIR, 'findings.md');
+  if (existsSync(findings)) out.push(...readFileSync(findings, 'utf8').trimEnd().split('\n'), '');
   for (const p of parts) {
     out.push(`## ${p.name}`, '');
     if (!p.result) {
