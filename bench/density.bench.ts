@@ -128,6 +128,7 @@ async function main() {
       ),
     ],
     caveats: [
+      'RSS moves with what the allocator returns to the system after the forced collections (it can even shrink); the heap figure is the one to compare.',
       'Actor memory is the growth of one node process between two measurements (two forced full GCs each) divided by the growth of its executor cache; it includes the per-conversation bookkeeping around the cached snapshot (shard map, mailbox entries).',
       'Cached snapshots are real ones: every seeded conversation carries the snapshot of a conversation that took a customer message and the offline bot’s reply; an actor with a long history or a checkout in progress is larger.',
       ...(sockets.skipped ? [`Sockets: ${sockets.note}`] : []),

@@ -41,7 +41,7 @@ if (!values.report) {
     );
   }
 }
-const { json, report } = aggregate();
+const { json, report } = await aggregate();
 process.stdout.write(`\naggregate: ${json}\nreport: ${report}\n`);
 if (failed.length > 0) {
   process.stderr.write(`failed parts: ${failed.join(', ')}\n`);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { PARTS } from '../parts';
 import { BENCH_DIR, machine, writeResult, writeText, type Machine } from './harness';
 
@@ -29,7 +30,7 @@ export function latestResults(): Latest[] {
 }
 
 /** Writes `bench/results/<date>.json` and regenerates `bench/REPORT.md`; returns both paths. */
-export function aggregate(): { json: string; report: string } {
+export async function aggregate(): Promise<{ json: string; report: string }> {
   const host = machine();
   const parts = latestResults();
   const json = writeResult('', {
@@ -38,7 +39,9 @@ export function aggregate(): { json: string; report: string } {
     parts: Object.fromEntries(parts.map((p) => [p.name, p.result])),
   });
   const report = join(BENCH_DIR, 'REPORT.md');
-  writeText(report, renderReport(host, parts).join('\n'));
+  // Formatted like every other file, so `npm run format:check` stays clean after a run.
+  const options = { ...(await resolveConfig(report)), parser: 'markdown' };
+  writeText(report, await format(renderReport(host, parts).join('\n'), options));
   return { json, report };
 }
 
