@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type postgres from 'postgres';
 import { listConversationItems } from '../server/conversations/conversation-items.pg';
+import { createPasswords } from '../server/auth/passwords';
 import { openDatabase } from '../server/persistence/db';
 import { shardOf } from '../server/runtime/shards';
 import { startFakeMetaGraph } from '../test/fakes/meta-graph.fake';
@@ -83,8 +84,11 @@ async function main() {
   progress(
     `sockets: ${sockets.skipped ? `skipped (${sockets.note})` : `${sockets.perSocket?.rssBytes} B RSS each`}`,
   );
+  await seedPagingConversations(sql, businessId);
+  const paging = (await hasListRoute(node.url))
+    ? await pageThroughRoute(sql, node.url, businessId)
+    : await pageThroughReader(database.url, businessId);
   await node.kill();
-  const paging = await measurePaging(sql, database.url, businessId);
   progress(`paging: ${paging.conversations} conversations in ${paging.totalMs} ms`);
 
   const result: PartResult & Record<string, unknown> = {
@@ -132,7 +136,7 @@ async function main() {
       'Actor memory is the growth of one node process between two measurements (two forced full GCs each) divided by the growth of its executor cache; it includes the per-conversation bookkeeping around the cached snapshot (shard map, mailbox entries).',
       'Cached snapshots are real ones: every seeded conversation carries the snapshot of a conversation that took a customer message and the offline bot’s reply; an actor with a long history or a checkout in progress is larger.',
       ...(sockets.skipped ? [`Sockets: ${sockets.note}`] : []),
-      `Paging uses ${paging.via}; the REST route adds JSON encoding and auth per page.`,
+      `Paging uses ${paging.via}.`,
     ],
     reproduce: `npm run bench:density -- --actors ${ACTORS} --sockets ${SOCKETS} --conversations ${CONVERSATIONS}`,
   };
@@ -259,8 +263,8 @@ async function measureSockets(node: DensityNode): Promise<{
   };
 }
 
-/** Stores `CONVERSATIONS` more conversations, then pages through all of them, newest first. */
-async function measurePaging(sql: postgres.Sql, databaseUrl: string, businessId: string) {
+/** Stores conversations (with contacts) until the business has `CONVERSATIONS` of them. */
+async function seedPagingConversations(sql: postgres.Sql, businessId: string): Promise<void> {
   const existing = (await sql<{ n: number }[]>`select count(*)::int as n from conversations`)[0]!.n;
   const extra = Math.max(0, CONVERSATIONS - existing);
   await sql`
@@ -273,46 +277,93 @@ async function measurePaging(sql: postgres.Sql, databaseUrl: string, businessId:
            now() - random() * interval '30 days'
       from contacts k where k.business_id = ${businessId} and k.external_id like 'page-%'`;
   await sql`analyze conversations; analyze contacts`.simple();
+}
+
+/** `GET /api/conversations` is served (401 without a token) rather than unknown (404). */
+async function hasListRoute(url: string): Promise<boolean> {
+  const res = await fetch(`${url}/api/conversations`);
+  await res.arrayBuffer();
+  return res.status !== 404;
+}
+
+type Page = { items: unknown[]; nextCursor: string | null };
+
+/** Pages newest first until the cursor runs out; times every page. */
+async function pageAll(via: string, fetchPage: (cursor: string | undefined) => Promise<Page>) {
+  const pageMs: number[] = [];
+  let cursor: string | undefined;
+  let seen = 0;
+  const started = performance.now();
+  do {
+    const t = performance.now();
+    const page = await fetchPage(cursor);
+    pageMs.push(performance.now() - t);
+    seen += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const totalMs = Math.round(performance.now() - started);
+  // In fetch order: if late pages cost more than early ones, the cursor is not using the index.
+  const tenth = Math.max(1, Math.floor(pageMs.length / 10));
+  const mean = (xs: number[]) => round1(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+  const firstVsLast = {
+    firstTenthMs: mean(pageMs.slice(0, tenth)),
+    lastTenthMs: mean(pageMs.slice(-tenth)),
+  };
+  pageMs.sort((a, b) => a - b);
+  const at = (p: number) =>
+    round1(pageMs[Math.min(pageMs.length - 1, Math.floor((p / 100) * pageMs.length))] ?? 0);
+  return {
+    via,
+    conversations: seen,
+    pages: pageMs.length,
+    totalMs,
+    pageMs: { p50: at(50), p99: at(99), max: round1(pageMs.at(-1) ?? 0), ...firstVsLast },
+  };
+}
+
+async function pageThroughReader(databaseUrl: string, businessId: string) {
   const database = await openDatabase(
     { kind: 'postgres', url: databaseUrl, poolSize: 2 },
     'bench-density',
   );
   try {
-    const pageMs: number[] = [];
-    let cursor: string | undefined;
-    let seen = 0;
-    const started = performance.now();
-    do {
-      const t = performance.now();
-      const page = await listConversationItems(database.db, businessId, randomUUID(), {
-        limit: PAGE_SIZE,
-        ...(cursor ? { cursor } : {}),
-      });
-      pageMs.push(performance.now() - t);
-      seen += page.items.length;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    const totalMs = Math.round(performance.now() - started);
-    // In fetch order: if late pages cost more than early ones, the cursor is not using the index.
-    const tenth = Math.max(1, Math.floor(pageMs.length / 10));
-    const mean = (xs: number[]) => round1(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-    const firstVsLast = {
-      firstTenthMs: mean(pageMs.slice(0, tenth)),
-      lastTenthMs: mean(pageMs.slice(-tenth)),
-    };
-    pageMs.sort((a, b) => a - b);
-    const at = (p: number) =>
-      round1(pageMs[Math.min(pageMs.length - 1, Math.floor((p / 100) * pageMs.length))] ?? 0);
-    return {
-      via: 'the reader listConversationItems (server/conversations/conversation-items.pg.ts); GET /api/conversations is not on this branch',
-      conversations: seen,
-      pages: pageMs.length,
-      totalMs,
-      pageMs: { p50: at(50), p99: at(99), max: round1(pageMs.at(-1) ?? 0), ...firstVsLast },
-    };
+    const userId = randomUUID();
+    return await pageAll(
+      'the reader listConversationItems (server/conversations/conversation-items.pg.ts); GET /api/conversations is not served on this branch',
+      (cursor) =>
+        listConversationItems(database.db, businessId, userId, {
+          limit: PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        }),
+    );
   } finally {
     await database.close();
   }
+}
+
+/** Through the REST route, as the dashboard does, signed in as an owner of the business. */
+async function pageThroughRoute(sql: postgres.Sql, url: string, businessId: string) {
+  const email = `density-owner-${randomUUID().slice(0, 8)}@example.com`;
+  const password = 'correct horse battery staple';
+  const hash = await createPasswords(4).hash(password);
+  const [user] = await sql<{ id: string }[]>`
+    insert into users (email, name, password_hash) values (${email}, 'Owner', ${hash}) returning id`;
+  await sql`insert into memberships (business_id, user_id, role) values (${businessId}, ${user!.id}, 'owner')`;
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return pageAll('the REST route GET /api/conversations', async (cursor) => {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const res = await fetch(`${url}/api/conversations?${query}`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    if (res.status !== 200) throw new Error(`GET /api/conversations answered ${res.status}`);
+    return (await res.json()) as Page;
+  });
 }
 
 const kib = (b: number) => round1(b / 1024);
