@@ -27,8 +27,39 @@ export function machine() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     postgres: pg,
+    redis: redisVersion(),
+    commit: gitCommit(),
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
+}
+
+export type Machine = ReturnType<typeof machine>;
+
+function redisVersion(): string {
+  try {
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const info = execFileSync(
+      'redis-cli',
+      ['-h', hostname, '-p', port || '6379', 'info', 'server'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 export interface BenchCluster {
@@ -61,31 +92,46 @@ export async function startCluster(
     ...TEST_SECRETS,
     ...extraEnv,
   });
-  const nodes = [await spawnNode(env(1))];
-  nodes.push(
-    ...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2))))),
-  );
+  // Loaded machines boot slowly (the first node also migrates the fresh database).
+  const bootMs = 120_000;
+  const nodes: SpawnedNode[] = [];
   const sql = postgres(database.url, { max: 4, onnotice: () => {} });
-  const [business] = await sql`insert into businesses (name) values ('Bench shop') returning id`;
-  await sql`insert into integrations (business_id, channel, external_id, access_token_enc)
-            values (${business!.id}, 'whatsapp', ${PHONE_ID}, 'unused')`;
-  await until(
-    async () =>
-      (
-        await sql`select count(distinct owner)::int as n from shard_leases where lease_until > now()`
-      )[0]!.n === count,
-    20_000,
-  );
+  const close = async () => {
+    for (const n of nodes) await n[Symbol.asyncDispose]();
+    await sql.end();
+    await database.drop();
+  };
+  let businessId: string;
+  try {
+    nodes.push(await spawnNode(env(1), bootMs));
+    // Every node that did start is kept, so that a failure still cleans all of them up.
+    const rest = await Promise.allSettled(
+      Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2), bootMs)),
+    );
+    for (const r of rest) if (r.status === 'fulfilled') nodes.push(r.value);
+    const failed = rest.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [business] = await sql`insert into businesses (name) values ('Bench shop') returning id`;
+    businessId = business!.id as string;
+    await sql`insert into integrations (business_id, channel, external_id, access_token_enc)
+              values (${businessId}, 'whatsapp', ${PHONE_ID}, 'unused')`;
+    await until(
+      async () =>
+        (
+          await sql`select count(distinct owner)::int as n from shard_leases where lease_until > now()`
+        )[0]!.n === count,
+      60_000,
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return {
     database,
     sql,
     nodes,
-    businessId: business!.id as string,
-    async close() {
-      for (const n of nodes) await n[Symbol.asyncDispose]();
-      await sql.end();
-      await database.drop();
-    },
+    businessId,
+    close,
   };
 }
 
@@ -120,10 +166,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** `bench/results/<name>-<date>.json`, or `<date>.json` for the aggregate (empty name). */
 export function writeResult(name: string, result: unknown): string {
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}-${new Date().toISOString().slice(0, 10)}.json`);
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(dir, name ? `${name}-${date}.json` : `${date}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
@@ -131,4 +179,11 @@ export function writeResult(name: string, result: unknown): string {
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+
+const STARTED = performance.now();
+
+/** A progress line on stderr, with seconds since the part started. */
+export function progress(message: string): void {
+  process.stderr.write(`[${((performance.now() - STARTED) / 1000).toFixed(1)} s] ${message}\n`);
 }

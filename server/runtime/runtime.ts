@@ -319,25 +319,40 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
+  /**
+   * One job at a time per queue on this node. pg-boss 10 waits out the polling interval after
+   * every fetch, even one that found a job, which caps a queue at 2 jobs/s per node (bot replies
+   * lagged minutes behind the inbox under load: bench/REPORT.md, ingest). So after a job is
+   * done the worker is told to fetch again at once; an empty fetch falls back to polling, and a
+   * failed job (no notify) waits the interval before the next try.
+   */
+  async function workEagerly<T extends object>(
+    queue: string,
+    handler: (job: PgBoss.Job<T>) => Promise<void>,
+  ): Promise<void> {
+    let workerId = '';
+    workerId = await boss.work<T>(
+      queue,
+      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      async ([job]) => {
+        if (!job) return;
+        await handler(job);
+        if (workerId) boss.notifyWorker(workerId);
+      },
+    );
+  }
+
   async function startWorkers(): Promise<void> {
     for (const queue of Object.values(EFFECT_QUEUES)) await ensureQueue(queue, 'standard');
     await ensureQueue(OUTBOUND_QUEUE, 'stately');
     for (const queue of handlers.keys()) {
-      await boss.work<EffectJob>(
-        queue,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
-          if (job) await runEffect(queue, job);
-        },
-      );
+      await workEagerly<EffectJob>(queue, (job) => runEffect(queue, job));
     }
     if (sender) {
       const s = sender;
-      await boss.work<{ businessId: string; conversationId: string }>(
+      await workEagerly<{ businessId: string; conversationId: string }>(
         OUTBOUND_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
-          if (!job) return;
+        async (job) => {
           const changes = await drainOutbound(database, s, job.data.conversationId);
           for (const c of changes) events.emit('messageStatus', c);
           const failed = changes.filter((c) => c.status === 'failed');

@@ -34,10 +34,11 @@ export async function spawnNode(env: Env, timeoutMs = 30_000): Promise<SpawnedNo
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`node did not start in ${timeoutMs} ms:\n${output.join('\n')}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds a handle to a node that never reported its URL.
+      child.kill('SIGKILL');
+      reject(new Error(`node did not start in ${timeoutMs} ms:\n${output.join('\n')}`));
+    }, timeoutMs);
     const onLine = (line: string) => {
       output.push(line);
       // The banner is written whatever the log level; the log line carries the same URL.
