@@ -20,6 +20,6 @@ export const PARTS: readonly BenchPart[] = [
   { name: 'ingest', script: 'ingest.bench.ts' },
   { name: 'failover', script: 'failover.bench.ts' },
   { name: 'density', script: 'density.bench.ts' },
-  // { name: 'fanout', script: 'fanout.bench.ts' },
+  { name: 'fanout', script: 'fanout.bench.ts', quick: [] },
   // { name: 'latency', script: 'latency.bench.ts' },
 ];
