@@ -333,19 +333,22 @@ for (const mode of MODES) {
       expect(later.byState.paid).toEqual({ ...zeros, messenger: 1 });
     }, 60_000);
 
-    it('coalesces a burst of 50 commits into at most 2 pushes, the last one final', async () => {
+    it('coalesces a burst of 50 commits: at most one push a second, the last one final', async () => {
       const businessId = await seedBusiness(db, 'Burst shop');
       const conversations = await Promise.all(
         Array.from({ length: 50 }, () => seedConversation(db, businessId, 'instagram')),
       );
       const pushes: AnalyticsSummary[] = [];
+      const pushedAt: number[] = [];
       let committed = 0;
       const onCommit = (c: { businessId: string }) => {
         if (c.businessId === businessId) committed++;
       };
       node.app.runtime.events.on('committed', onCommit);
       node.app.analytics.setEmitter((id, summary) => {
-        if (id === businessId) pushes.push(summary);
+        if (id !== businessId) return;
+        pushes.push(summary);
+        pushedAt.push(Date.now());
       });
       try {
         // One event each: 50 conversations, 50 commits (the machine ignores the event).
@@ -368,7 +371,12 @@ for (const mode of MODES) {
         await new Promise((r) => setTimeout(r, 1200));
         expect(committed).toBe(50);
         expect(pushes.length).toBeGreaterThanOrEqual(1);
-        expect(pushes.length).toBeLessThanOrEqual(2);
+        // However long the burst takes on a loaded machine, pushes stay a window apart (a little
+        // slack for timer jitter), so 50 commits are a handful of pushes, not 50.
+        expect(pushes.length).toBeLessThan(10);
+        for (let i = 1; i < pushedAt.length; i++) {
+          expect(pushedAt[i]! - pushedAt[i - 1]!).toBeGreaterThanOrEqual(900);
+        }
         const last = pushes.at(-1)!;
         expect(last.newConversations.byChannel.instagram).toBe(50);
         expect(last.byState.bot.instagram).toBe(50);
