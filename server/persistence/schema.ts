@@ -171,10 +171,15 @@ export const conversations = pgTable(
     index('conversations_business_state_updated_idx').on(
       t.businessId,
       t.state,
-      t.updatedAt.desc(),
-      t.id,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
     ),
-    index('conversations_business_updated_idx').on(t.businessId, t.updatedAt.desc(), t.id),
+    // Both sort columns descending, as the inbox pages: an index scan instead of a sort.
+    index('conversations_business_updated_idx').on(
+      t.businessId,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     // One conversation per contact: it is reopened, not duplicated, when the customer returns.
     uniqueIndex('conversations_contact_key').on(t.contactId),
     index('conversations_shard_idx').on(t.shard),

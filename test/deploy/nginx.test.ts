@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScannerPath } from '../../server/http/scanner-paths';
 import { DEFAULT_ERROR_MESSAGE, type ErrorCode } from '../../shared/errors';
+import { metaTextMessage, signMetaDelivery } from '../fakes';
+import { PASSWORD } from '../helpers/auth';
 import { requireBinaries } from '../helpers/binaries';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { requireServices, TEST_REDIS_URL } from '../helpers/services';
@@ -158,10 +161,86 @@ describe.skipIf(!ready)(SUITE, () => {
       expect(readTimeout).toBeGreaterThan(25 + 20);
     });
 
-    it.todo(
-      'a socket.io dashboard connected through nginx receives the update for a webhook nginx ' +
-        'sent to another node — needs socket.io on the nodes (the realtime issue)',
-    );
+    it('a socket.io dashboard connected through nginx receives the update for a webhook nginx sent to another node', async () => {
+      const from = '127.0.0.61';
+      const json = (method: string, path: string, body: unknown, token?: string) =>
+        send(edge.port, path, {
+          method,
+          from,
+          body: JSON.stringify(body),
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+      const registered = await json('POST', '/api/auth/register', {
+        businessName: 'Edge Shop',
+        email: `edge-${randomBytes(4).toString('hex')}@example.com`,
+        password: PASSWORD,
+      });
+      expect(registered.status).toBe(201);
+      const { accessToken } = registered.json<{ accessToken: string }>();
+      const phoneId = String(100_000_000_000 + Math.floor(Math.random() * 1e9));
+      const integration = await json(
+        'POST',
+        '/api/integrations',
+        { channel: 'whatsapp', externalId: phoneId, accessToken: 'EAAGedge0000token' },
+        accessToken,
+      );
+      expect(integration.status).toBe(201);
+
+      const socket: Socket = io(`http://127.0.0.1:${edge.port}`, {
+        transports: ['websocket'],
+        auth: { token: accessToken },
+        reconnection: false,
+      });
+      try {
+        const hello = await new Promise<{ nodeId: string }>((resolve, reject) => {
+          socket.once('hello', resolve);
+          socket.once('connect_error', reject);
+        });
+        const seen: { lastMessage: { text: string } | null }[] = [];
+        socket.on('conversation:created', (c) => seen.push(c));
+        socket.on('conversation:updated', (c) => seen.push(c));
+
+        // nginx round-robins: within three webhooks, at least one lands on another node.
+        const webhookCount = async () =>
+          (await nodeMetrics()).map((m) =>
+            metricSum(m, 'parley_http_requests_total', { route: '/api/webhooks/meta' }),
+          );
+        let servedElsewhere: string | null = null;
+        for (let i = 0; i < 3 && !servedElsewhere; i++) {
+          const text = `through the edge ${i} ${randomBytes(3).toString('hex')}`;
+          const signed = signMetaDelivery(
+            metaTextMessage({
+              channel: 'whatsapp',
+              pageOrPhoneId: phoneId,
+              from: '2348000000001',
+              text,
+            }),
+            TEST_SECRETS.META_APP_SECRET,
+          );
+          const before = await webhookCount();
+          const res = await send(edge.port, '/api/webhooks/meta', {
+            method: 'POST',
+            body: signed.body,
+            headers: signed.headers,
+          });
+          expect(res.status).toBe(200);
+          const after = await webhookCount();
+          const served = after.findIndex((n, k) => n > (before[k] ?? 0));
+          if (served >= 0 && `node${served + 1}` !== hello.nodeId) servedElsewhere = text;
+        }
+        expect(servedElsewhere).not.toBeNull();
+        await expect
+          .poll(() => seen.some((c) => c.lastMessage?.text === servedElsewhere), {
+            timeout: 15_000,
+          })
+          .toBe(true);
+      } finally {
+        socket.close();
+      }
+    });
 
     it('hides the nodes’ /metrics', async () => {
       const res = await get('/metrics');
