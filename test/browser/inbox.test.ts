@@ -181,6 +181,10 @@ describe.skipIf(!executable)(SUITE, () => {
     expect(paid.status).toBe(200);
 
     await expect.poll(() => chip.innerText(), { timeout: 20_000 }).toBe('Paid');
+    // The open conversation's order panel follows too.
+    await expect
+      .poll(() => inbox.getByTestId('order-status').first().innerText(), { timeout: 20_000 })
+      .toMatch(/paid/i);
     await expect.poll(() => revenue.innerText(), { timeout: 20_000 }).not.toBe(revenueBefore);
     expect(await revenue.innerText()).toMatch(/2,500/);
     expect(

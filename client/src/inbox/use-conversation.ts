@@ -76,7 +76,20 @@ export function useConversation(id: string | null): OpenConversation {
     (item: ConversationItem) => setDetail((d) => (d ? mergeItem(d, item) : d)),
     [],
   );
-  useLiveEvent('conversation:updated', apply);
+  // A state change (checkout, paid, handoff) also changes the orders and the timeline, which the
+  // item does not carry: fetch them quietly, without the loading state of a reload.
+  useLiveEvent('conversation:updated', (item) => {
+    const before = held.current;
+    apply(item);
+    if (item.id !== id || !before || before.id !== item.id || before.state === item.state) return;
+    getConversation(item.id).then(
+      (fresh) =>
+        setDetail((d) =>
+          d && d.id === fresh.id ? { ...d, orders: fresh.orders, timeline: fresh.timeline } : d,
+        ),
+      () => undefined,
+    );
+  });
   useLiveEvent('message:created', (event) => {
     if (event.conversationId !== id) return;
     setDetail((d) => (d ? mergeMessages(d, [event.message]) : d));
