@@ -21,5 +21,5 @@ export const PARTS: readonly BenchPart[] = [
   { name: 'failover', script: 'failover.bench.ts' },
   { name: 'density', script: 'density.bench.ts' },
   { name: 'fanout', script: 'fanout.bench.ts', quick: [] },
-  // { name: 'latency', script: 'latency.bench.ts' },
+  { name: 'latency', script: 'latency.bench.ts' },
 ];
