@@ -76,23 +76,28 @@ export function useConversation(id: string | null): OpenConversation {
     (item: ConversationItem) => setDetail((d) => (d ? mergeItem(d, item) : d)),
     [],
   );
-  // A state change (checkout, paid, handoff) also changes the orders and the timeline, which the
-  // item does not carry: fetch them quietly, without the loading state of a reload.
-  useLiveEvent('conversation:updated', (item) => {
-    const before = held.current;
-    apply(item);
-    if (item.id !== id || !before || before.id !== item.id || before.state === item.state) return;
-    getConversation(item.id).then(
+  // The item does not carry the orders and the timeline. A state change (checkout, paid,
+  // handoff) changes them, and so does a message while an order waits for payment (the receipt
+  // is written with the paid order): fetch them quietly, without the loading state of a reload.
+  const refreshSide = useCallback((conversationId: string) => {
+    getConversation(conversationId).then(
       (fresh) =>
         setDetail((d) =>
           d && d.id === fresh.id ? { ...d, orders: fresh.orders, timeline: fresh.timeline } : d,
         ),
       () => undefined,
     );
+  }, []);
+  useLiveEvent('conversation:updated', (item) => {
+    const before = held.current;
+    apply(item);
+    if (item.id !== id || !before || before.id !== item.id || before.state === item.state) return;
+    refreshSide(item.id);
   });
   useLiveEvent('message:created', (event) => {
     if (event.conversationId !== id) return;
     setDetail((d) => (d ? mergeMessages(d, [event.message]) : d));
+    if (held.current?.orders.some((o) => o.status === 'pending')) refreshSide(event.conversationId);
   });
   useLiveEvent('message:status', (event) => {
     if (event.conversationId !== id) return;
