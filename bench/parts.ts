@@ -22,4 +22,5 @@ export const PARTS: readonly BenchPart[] = [
   { name: 'density', script: 'density.bench.ts' },
   { name: 'fanout', script: 'fanout.bench.ts', quick: [] },
   { name: 'latency', script: 'latency.bench.ts' },
+  { name: 'abuse', script: 'abuse.bench.ts' },
 ];
