@@ -6,7 +6,7 @@ import { seedChannels } from './lib/channels';
 import { onCleanup, runPart } from './lib/cleanup';
 import { machine, progress, startCluster, until, writeResult } from './lib/harness';
 import { startOrderedLoad, type Accepted } from './lib/ordered-load';
-import { startPrivateRedis } from './lib/private-redis';
+import { startPrivateRedis } from '../test/helpers/private-redis';
 import { table, type PartResult } from './lib/result';
 
 /**
