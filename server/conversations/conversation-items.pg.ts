@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Db } from '../persistence/db';
 import { contacts, conversations } from '../persistence/schema';
 import { isUuid } from '../persistence/tenant';
+import { statePath } from '../runtime/state-path';
 
 /**
  * The one reader of conversation items: the list API, the detail API and the realtime feed all
@@ -36,16 +37,8 @@ type Row = {
 };
 
 /** The full machine path of a persisted snapshot (`handoff.queued`), or the top-level state. */
-function pathOf(snapshot: unknown, state: string): string {
-  const value = (snapshot as { value?: unknown } | null)?.value;
-  const walk = (v: unknown): string =>
-    typeof v === 'string'
-      ? v
-      : v && typeof v === 'object'
-        ? (Object.entries(v as Record<string, unknown>).map(([k, c]) => `${k}.${walk(c)}`)[0] ?? '')
-        : '';
-  return (value === undefined ? '' : walk(value)) || state;
-}
+const pathOf = (snapshot: unknown, state: string) =>
+  statePath((snapshot as { value?: unknown } | null)?.value) || state;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

@@ -13,6 +13,7 @@ import { EFFECT_QUEUES } from './effects';
 import { uuidFromName } from './ids';
 import { DEFAULT_JOB_RETRY, queueOutboundMessage } from './outbound-queue';
 import { projectEvent, type StatusChange } from './projections';
+import { statePath } from './state-path';
 import { renderTemplate } from './templates';
 
 /** A conversation as the host keeps it between events (the LRU cache holds these). */
@@ -210,13 +211,7 @@ function toMachineEvent(row: InboxRow, armedTimers: Record<string, number>) {
   return parsed.success ? parsed.data : null;
 }
 
-function pathOf(snapshot: PersistedConversation): string {
-  const walk = (v: unknown): string =>
-    typeof v === 'string'
-      ? v
-      : (Object.entries(v as Record<string, unknown>).map(([k, c]) => `${k}.${walk(c)}`)[0] ?? '');
-  return walk(snapshot.value);
-}
+const pathOf = (snapshot: PersistedConversation) => statePath(snapshot.value);
 
 export interface CommitDeps {
   database: Database;
