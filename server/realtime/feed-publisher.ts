@@ -12,15 +12,23 @@ import { loadMessages } from './messages.pg';
 
 /**
  * Turns this node's runtime events into feed entries: stored with their seqs first, then
- * broadcast. Events of one business are handled one after another on this node, so what this
- * node broadcasts is in seq order; another node's entries may interleave out of order on the
- * wire, which the client's sequencer absorbs (client/src/realtime/feed-sequencer.ts).
+ * broadcast. Events of one business are handled one flush after another on this node, so what
+ * this node broadcasts is in seq order; another node's entries may interleave out of order on
+ * the wire, which the client's sequencer absorbs (client/src/realtime/feed-sequencer.ts).
+ *
+ * Coalescing: while a business's flush is in flight, its new events wait; the next flush takes
+ * all of them and costs the same three queries (conversation items, messages, append) whether
+ * it carries one commit or two hundred. Under load a business's feed therefore keeps up with
+ * the commits instead of queueing one three-query round per commit, and a conversation that
+ * committed several times since the last flush is sent once, at its latest version.
  */
 
 export interface FeedPublisherDeps {
   database: Database;
   events: EventEmitter<RuntimeEvents>;
   log: Logger;
+  /** Attempts at storing one flush before it is given up (dashboards then heal by resync). */
+  attempts?: number;
 }
 
 export interface FeedPublisher {
@@ -34,58 +42,116 @@ export interface FeedPublisher {
   stop(): void;
 }
 
+type Job =
+  | { kind: 'committed'; c: Committed }
+  | { kind: 'queued'; q: MessagesQueued }
+  | { kind: 'status'; s: MessageStatusChange };
+
+/** Events per flush at most, so one flush's statement and broadcast stay small. */
+const MAX_FLUSH = 500;
+
 export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
   const { database, log } = deps;
-  const chains = new Map<string, Promise<void>>();
+  const attempts = deps.attempts ?? 3;
+  const pending = new Map<string, Job[]>();
+  const flushing = new Map<string, Promise<void>>();
   let broadcast: (businessId: string, entries: FeedEntry[]) => void = () => {};
 
-  function enqueue(businessId: string, build: () => Promise<UnsequencedEntry[]>) {
-    const previous = chains.get(businessId) ?? Promise.resolve();
-    const next = previous
-      .then(async () => {
-        const entries = await build();
-        const stored = await appendFeed(database.sql, businessId, entries);
-        if (stored.length > 0) broadcast(businessId, stored);
-      })
-      .catch((err: unknown) => {
-        // The dashboards heal through `resync`/reset; the conversation itself is committed.
-        log.error({ event: 'realtime.feed_failed', businessId, err }, 'feed publish failed');
-      });
-    chains.set(businessId, next);
-    void next.then(() => {
-      if (chains.get(businessId) === next) chains.delete(businessId);
-    });
+  function enqueue(businessId: string, job: Job) {
+    const jobs = pending.get(businessId);
+    if (jobs) jobs.push(job);
+    else pending.set(businessId, [job]);
+    if (flushing.has(businessId)) return;
+    const run = flushAll(businessId).finally(() => flushing.delete(businessId));
+    flushing.set(businessId, run);
   }
 
-  async function conversationEntries(c: Committed): Promise<UnsequencedEntry[]> {
-    const [item] = await loadConversationItems(database.db, c.businessId, [c.conversationId]);
-    const messages = await loadMessages(
-      database.sql,
-      c.businessId,
-      c.messages.map((m) => m.id),
+  async function flushAll(businessId: string): Promise<void> {
+    for (;;) {
+      const jobs = pending.get(businessId);
+      if (!jobs || jobs.length === 0) {
+        pending.delete(businessId);
+        return;
+      }
+      const batch = jobs.splice(0, MAX_FLUSH);
+      try {
+        const entries = await entriesOf(businessId, batch);
+        const stored = await appendWithRetry(businessId, entries);
+        if (stored.length > 0) broadcast(businessId, stored);
+      } catch (err) {
+        // The dashboards heal through `resync`/reset; the conversations themselves are committed.
+        log.error(
+          { event: 'realtime.feed_failed', businessId, events: batch.length, err },
+          'feed publish failed',
+        );
+      }
+    }
+  }
+
+  async function appendWithRetry(businessId: string, entries: UnsequencedEntry[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await appendFeed(database.sql, businessId, entries);
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        log.warn(
+          { event: 'realtime.feed_retry', businessId, attempt, err },
+          'feed append failed; retrying',
+        );
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+
+  /** The entries of a flush, in the order the events arrived. */
+  async function entriesOf(businessId: string, jobs: Job[]): Promise<UnsequencedEntry[]> {
+    const conversationIds = new Set<string>();
+    const messageIds: string[] = [];
+    for (const job of jobs) {
+      if (job.kind === 'status') continue;
+      const { conversationId, messages } = job.kind === 'committed' ? job.c : job.q;
+      conversationIds.add(conversationId);
+      for (const m of messages) messageIds.push(m.id);
+    }
+    const [items, messages] = await Promise.all([
+      loadConversationItems(database.db, businessId, [...conversationIds]),
+      loadMessages(database.sql, businessId, messageIds),
+    ]);
+    const itemOf = new Map(items.map((i) => [i.id, i]));
+    const messageOf = new Map(messages.map((m) => [m.id, m]));
+    const created = new Set(
+      jobs.flatMap((j) =>
+        j.kind === 'committed' && j.c.previousVersion === 0 ? [j.c.conversationId] : [],
+      ),
     );
+    const sent = new Set<string>();
     const entries: UnsequencedEntry[] = [];
-    if (item) {
-      const event = c.previousVersion === 0 ? 'conversation:created' : 'conversation:updated';
-      entries.push({ event, data: item });
-    }
-    for (const message of messages) {
-      entries.push(messageCreated(message, item?.version ?? c.version));
-    }
-    for (const s of c.statuses) {
-      entries.push(statusEntry(c.conversationId, s.messageId, s.status, s.errorCode));
+    for (const job of jobs) {
+      if (job.kind === 'status') {
+        const { conversationId, messageId, status, errorCode } = job.s;
+        entries.push(statusEntry(conversationId, messageId, status, errorCode));
+        continue;
+      }
+      const source = job.kind === 'committed' ? job.c : job.q;
+      const item = itemOf.get(source.conversationId);
+      // The latest state once per flush; `created` if the conversation is new since the last.
+      if (job.kind === 'committed' && item && !sent.has(item.id)) {
+        sent.add(item.id);
+        const event = created.has(item.id) ? 'conversation:created' : 'conversation:updated';
+        entries.push({ event, data: item });
+      }
+      const version = item?.version ?? (job.kind === 'committed' ? job.c.version : 0);
+      for (const m of source.messages) {
+        const message = messageOf.get(m.id);
+        if (message) entries.push(messageCreated(message, version));
+      }
+      if (job.kind === 'committed') {
+        for (const s of job.c.statuses) {
+          entries.push(statusEntry(job.c.conversationId, s.messageId, s.status, s.errorCode));
+        }
+      }
     }
     return entries.filter(valid);
-  }
-
-  async function queuedEntries(q: MessagesQueued): Promise<UnsequencedEntry[]> {
-    const [item] = await loadConversationItems(database.db, q.businessId, [q.conversationId]);
-    const messages = await loadMessages(
-      database.sql,
-      q.businessId,
-      q.messages.map((m) => m.id),
-    );
-    return messages.map((m) => messageCreated(m, item?.version ?? 0)).filter(valid);
   }
 
   function valid(entry: UnsequencedEntry): boolean {
@@ -102,14 +168,9 @@ export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
     return checked.success;
   }
 
-  const onCommitted = (c: Committed) => enqueue(c.businessId, () => conversationEntries(c));
-  const onQueued = (q: MessagesQueued) => enqueue(q.businessId, () => queuedEntries(q));
-  const onStatus = (s: MessageStatusChange) =>
-    enqueue(s.businessId, () =>
-      Promise.resolve(
-        [statusEntry(s.conversationId, s.messageId, s.status, s.errorCode)].filter(valid),
-      ),
-    );
+  const onCommitted = (c: Committed) => enqueue(c.businessId, { kind: 'committed', c });
+  const onQueued = (q: MessagesQueued) => enqueue(q.businessId, { kind: 'queued', q });
+  const onStatus = (s: MessageStatusChange) => enqueue(s.businessId, { kind: 'status', s });
 
   deps.events.on('committed', onCommitted);
   deps.events.on('messagesQueued', onQueued);
@@ -120,7 +181,7 @@ export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
       broadcast = fn;
     },
     async idle() {
-      while (chains.size > 0) await Promise.all([...chains.values()]);
+      while (flushing.size > 0) await Promise.all([...flushing.values()]);
     },
     stop() {
       deps.events.off('committed', onCommitted);
