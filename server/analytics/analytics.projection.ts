@@ -1,7 +1,7 @@
 import { analyticsFactsSchema, type AnalyticsFacts } from '../../shared/analytics.schema';
 import type { Channel, ConversationState } from '../../shared/domain';
 import type { PersistedConversation } from '../../actors';
-import type { Tx } from '../persistence/db';
+import type { Pipeline } from '../persistence/pipeline';
 import type { LoadedConversation } from '../runtime/apply';
 import { isUuid } from '../persistence/tenant';
 import { frtMetric } from './histogram';
@@ -180,15 +180,15 @@ export function deriveAnalytics(batch: AnalyticsBatch): AnalyticsDelta {
 }
 
 /**
- * Derives and writes a batch's analytics in the caller's transaction: at most one upsert of
- * hour buckets, one of gauges and one update of the conversation's facts.
+ * Writes a batch's counters in the caller's transaction pipeline: at most one upsert of hour
+ * buckets and one of gauges. The new facts (`delta.facts`) go into the caller's own
+ * `update conversations`, with the snapshot.
  */
-export async function projectAnalytics(tx: Tx, batch: AnalyticsBatch): Promise<void> {
-  const delta = deriveAnalytics(batch);
+export function writeAnalytics(pipe: Pipeline, batch: AnalyticsBatch, delta: AnalyticsDelta): void {
   const slot = batch.shard % ANALYTICS_SLOTS;
   if (delta.buckets.length > 0) {
     // Grouped, because two orders may resolve to the same `{by}` (one row may not be hit twice).
-    await tx.sql.query(
+    pipe.query(
       `insert into analytics_buckets (business_id, bucket, channel, metric, slot, value)
        select $1::uuid, to_timestamp(x.hour / 1000), $2, x.metric, $3, sum(x.value)
          from (select r.hour, r.value,
@@ -213,7 +213,7 @@ export async function projectAnalytics(tx: Tx, batch: AnalyticsBatch): Promise<v
     );
   }
   if (delta.gauges.length > 0) {
-    await tx.sql.query(
+    pipe.query(
       `insert into analytics_gauges (business_id, channel, state, slot, count)
        select $1::uuid, $2, g.state, $3, g.delta
          from unnest($4::text[], $5::bigint[]) as g(state, delta)
@@ -227,11 +227,5 @@ export async function projectAnalytics(tx: Tx, batch: AnalyticsBatch): Promise<v
         delta.gauges.map((g) => g.delta),
       ],
     );
-  }
-  if (delta.facts) {
-    await tx.sql.query(`update conversations set facts = $2::text::jsonb where id = $1`, [
-      batch.conversationId,
-      JSON.stringify(delta.facts),
-    ]);
   }
 }

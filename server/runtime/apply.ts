@@ -7,12 +7,19 @@ import {
 } from '../../actors';
 import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
 import type { Channel, ConversationState } from '../../shared/domain';
-import { analyticsBatch, projectAnalytics } from '../analytics/analytics.projection';
+import { analyticsBatch, deriveAnalytics, writeAnalytics } from '../analytics/analytics.projection';
 import type { Database, Tx } from '../persistence/db';
+import { Pipeline } from '../persistence/pipeline';
 import { EFFECT_QUEUES } from './effects';
 import { uuidFromName } from './ids';
-import { DEFAULT_JOB_RETRY, queueOutboundMessage } from './outbound-queue';
-import { projectEvent, type StatusChange } from './projections';
+import { DEFAULT_JOB_RETRY, queueOutboundInPipeline } from './outbound-queue';
+import {
+  emptyPatch,
+  patchOutbound,
+  projectEvent,
+  type ConversationPatch,
+  type StatusChange,
+} from './projections';
 import { statePath } from './state-path';
 import { renderTemplate } from './templates';
 
@@ -26,6 +33,11 @@ export interface LoadedConversation {
   snapshot: PersistedConversation;
   version: number;
   armedTimers: Record<string, number>;
+  /**
+   * `conversations.facts` (analytics) as of `version`. Only a commit writes them, under the
+   * same version check as the snapshot, so the cached copy is the stored one.
+   */
+  facts: unknown;
 }
 
 export interface InboxRow {
@@ -102,8 +114,9 @@ export async function loadConversation(
     snapshot: PersistedConversation | null;
     version: number;
     armed_timers: Record<string, number>;
+    facts: unknown;
   }>(
-    `select id, business_id, channel, shard, contact_id, snapshot, version::int as version, armed_timers
+    `select id, business_id, channel, shard, contact_id, snapshot, version::int as version, armed_timers, facts
        from conversations where id = $1`,
     [id],
   );
@@ -125,6 +138,7 @@ export async function loadConversation(
       }).snapshot,
     version: row.version,
     armedTimers: row.armed_timers ?? {},
+    facts: row.facts ?? {},
   };
 }
 
@@ -221,128 +235,179 @@ export interface CommitDeps {
 
 /**
  * The one transaction per batch (DESIGN.md data flow, step 5): fencing check, snapshot at the
- * expected version, event log, messages, effect jobs, timers, inbox marked processed.
- * Nothing outside the database happens here; effects exist only once this commits.
+ * expected version, event log, messages, effect jobs, timers, analytics, inbox marked
+ * processed. No statement needs another's answer, so they all go out as one pipeline: BEGIN,
+ * one round trip, COMMIT, whatever the batch holds. Nothing outside the database happens here;
+ * effects exist only once this commits. Returns what changed and the conversation to cache.
  */
 export async function commit(
   deps: CommitDeps,
   before: LoadedConversation,
-  after: LoadedConversation,
-  planned: PlannedEvent[],
+  planned: LoadedConversation,
+  events: PlannedEvent[],
   epoch: number,
-): Promise<Committed> {
-  const last = planned.at(-1);
-  const lastResult = [...planned].reverse().find((p) => p.result)?.result ?? null;
+): Promise<{ committed: Committed; conversation: LoadedConversation }> {
+  const last = events.at(-1);
+  const lastResult = [...events].reverse().find((p) => p.result)?.result ?? null;
   const messages: CreatedMessage[] = [];
   const statuses: StatusChange[] = [];
+  const existing = new Set<string>();
+  const analytics = analyticsBatch(before, planned, events, before.facts);
+  const delta = deriveAnalytics(analytics);
+  const after: LoadedConversation = { ...planned, facts: delta.facts ?? before.facts };
 
   await deps.database.transaction(async (tx) => {
-    const lease = await tx.sql.query<{ owner: string | null; epoch: number }>(
-      `select owner, epoch::int as epoch from shard_leases where shard = $1 for key share`,
+    const pipe = new Pipeline(tx.sql);
+    // Filled in as the statements answer (a statement after a failed one never does).
+    const seen: { lease?: { epoch: number }[]; updated?: number } = {};
+    pipe.query<{ epoch: number }>(
+      `select epoch::int as epoch from shard_leases where shard = $1 for key share`,
       [before.shard],
+      (rows) => (seen.lease = rows),
     );
-    if (lease[0]?.epoch !== epoch) throw new FencedError(before.shard);
-
-    for (const p of planned) {
-      await writeEvent(deps, tx, before, p, epoch, messages, statuses);
-    }
-
-    const state = lastResult?.state;
-    const updated = await tx.sql.query<{ version: number; facts: unknown }>(
+    // The batch's writes are collected first: they decide the list fields of the snapshot
+    // update, which goes out before them so that a stale version is caught by its `where`
+    // (the event log's unique key would otherwise fail first and hide the reason).
+    const patch = emptyPatch();
+    const writes = new Pipeline(tx.sql);
+    writeEvents(deps, tx, writes, before, events, epoch, patch, messages, statuses, existing);
+    writeAnalytics(writes, analytics, delta);
+    pipe.query(
       `update conversations
           set snapshot = $3::text::jsonb,
               version = $4,
               armed_timers = $5::text::jsonb,
               state = coalesce($6, state),
               assignee_id = $7::uuid,
+              facts = coalesce($8::text::jsonb, facts),
+              last_message_preview = coalesce(left($9::text, 200), last_message_preview),
+              last_message_author = coalesce($10, last_message_author),
+              last_message_at = case when $9::text is null then last_message_at else now() end,
+              last_inbound_at = case when $11::boolean then now() else last_inbound_at end,
+              unread = case when $12::boolean then 0 else unread end + $13::int,
               updated_at = now()
         where id = $1 and version = $2
-        returning version::int as version, facts`,
+        returning version`,
       [
         before.id,
         before.version,
         JSON.stringify(after.snapshot),
         after.version,
         JSON.stringify(after.armedTimers),
-        state ?? null,
+        lastResult?.state ?? null,
         after.snapshot.context.assigneeId,
+        delta.facts ? JSON.stringify(delta.facts) : null,
+        patch.preview?.text ?? null,
+        patch.preview?.author ?? null,
+        patch.inbound,
+        patch.resetUnread,
+        patch.unreadAdd,
+      ],
+      (rows) => (seen.updated = rows.length),
+    );
+    pipe.query(
+      `update inbox set processed_at = now(), outcome = coalesce(u.outcome::jsonb, inbox.outcome)
+         from unnest($1::bigint[], $2::text[]) as u(id, outcome)
+        where inbox.id = u.id`,
+      [
+        events.map((p) => p.row.id),
+        events.map((p) =>
+          COMMANDS.has(p.row.type)
+            ? JSON.stringify({ accepted: p.result?.changed ?? false, version: p.version })
+            : null,
+        ),
       ],
     );
-    if (updated.length === 0) throw new VersionConflictError(before.id);
-    await projectAnalytics(tx, analyticsBatch(before, after, planned, updated[0]?.facts));
-
-    await tx.sql.query(
-      `update inbox set processed_at = now()
-        where id = any($1::bigint[])`,
-      [planned.map((p) => p.row.id)],
+    pipe.append(writes);
+    const failure = await pipe.settle().then(
+      () => null,
+      (err: unknown) => err ?? new Error('commit failed'),
     );
-    for (const p of planned) {
-      if (COMMANDS.has(p.row.type)) {
-        await tx.sql.query(`update inbox set outcome = $2::text::jsonb where id = $1`, [
-          p.row.id,
-          JSON.stringify({ accepted: p.result?.changed ?? false, version: p.version }),
-        ]);
-      }
-    }
+    // A lost lease or a stale version explains any other failure (e.g. the new owner's row).
+    if (seen.lease && seen.lease[0]?.epoch !== epoch) throw new FencedError(before.shard);
+    if (seen.updated === 0) throw new VersionConflictError(before.id);
+    if (failure) throw failure;
   });
 
   return {
-    businessId: before.businessId,
-    conversationId: before.id,
-    state: lastResult?.state ?? (pathOf(after.snapshot).split('.')[0] as ConversationState),
-    path: pathOf(after.snapshot),
-    assigneeId: after.snapshot.context.assigneeId,
-    version: last?.version ?? before.version,
-    previousVersion: before.version,
-    events: planned.map((p) => ({
-      inboxId: p.row.id,
-      type: p.row.type,
-      version: p.version,
-      accepted: p.result?.changed ?? false,
-    })),
-    messages,
-    statuses,
+    conversation: after,
+    committed: {
+      businessId: before.businessId,
+      conversationId: before.id,
+      state: lastResult?.state ?? (pathOf(after.snapshot).split('.')[0] as ConversationState),
+      path: pathOf(after.snapshot),
+      assigneeId: after.snapshot.context.assigneeId,
+      version: last?.version ?? before.version,
+      previousVersion: before.version,
+      events: events.map((p) => ({
+        inboxId: p.row.id,
+        type: p.row.type,
+        version: p.version,
+        accepted: p.result?.changed ?? false,
+      })),
+      messages: messages.filter((m) => !existing.has(m.id)),
+      statuses,
+    },
   };
 }
 
-async function writeEvent(
+/** The batch's event log rows, read-model projections, timers and effects, into `pipe`. */
+function writeEvents(
   deps: CommitDeps,
   tx: Tx,
+  pipe: Pipeline,
   conversation: LoadedConversation,
-  p: PlannedEvent,
+  events: PlannedEvent[],
   epoch: number,
+  patch: ConversationPatch,
   messages: CreatedMessage[],
   statuses: StatusChange[],
-): Promise<void> {
-  const { row, result } = p;
-  await tx.sql.query(
+  existing: Set<string>,
+): void {
+  pipe.query(
     `insert into event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
-     values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10)`,
+     select $1::uuid, $2::uuid, e.version, e.inbox_id, e.type, e.payload::jsonb, e.from_state, e.to_state, $3::text, $4::bigint
+       from unnest($5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])
+            as e(version, inbox_id, type, payload, from_state, to_state)`,
     [
       conversation.businessId,
       conversation.id,
-      p.version,
-      row.id,
-      row.type,
-      JSON.stringify({ ...row.payload, accepted: result?.changed ?? false }),
-      p.fromPath,
-      result?.path ?? p.fromPath,
       deps.nodeId,
       epoch,
+      events.map((p) => p.version),
+      events.map((p) => p.row.id),
+      events.map((p) => p.row.type),
+      events.map((p) => JSON.stringify({ ...p.row.payload, accepted: p.result?.changed ?? false })),
+      events.map((p) => p.fromPath),
+      events.map((p) => p.result?.path ?? p.fromPath),
     ],
   );
+  for (const p of events) {
+    projectEvent(pipe, conversation, p.row, patch, messages, statuses);
+    if (p.result) writeResult(deps, tx, pipe, conversation, p, patch, messages, existing);
+  }
+}
 
-  await projectEvent(tx, conversation, row, messages, statuses);
-
+function writeResult(
+  deps: CommitDeps,
+  tx: Tx,
+  pipe: Pipeline,
+  conversation: LoadedConversation,
+  p: PlannedEvent,
+  patch: ConversationPatch,
+  messages: CreatedMessage[],
+  existing: Set<string>,
+): void {
+  const { row, result } = p;
   if (!result) return;
   for (const t of result.cancelTimers) {
-    await tx.sql.query(`delete from timers where conversation_id = $1 and timer_id = $2`, [
+    pipe.query(`delete from timers where conversation_id = $1 and timer_id = $2`, [
       conversation.id,
       t,
     ]);
   }
   for (const t of result.armTimers) {
-    await tx.sql.query(
+    pipe.query(
       `insert into timers (conversation_id, timer_id, business_id, shard, fire_at, event, armed_version)
        values ($1, $2, $3, $4, now() + make_interval(secs => $5::float8 / 1000), $6::text::jsonb, $7)
        on conflict (conversation_id, timer_id)
@@ -366,28 +431,37 @@ async function writeEvent(
       const text =
         params.text ?? (params.template ? renderTemplate(params.template, params.vars) : '');
       if (!text) continue;
-      const created = await queueOutboundMessage(tx, deps.boss, {
-        businessId: conversation.businessId,
-        conversationId: conversation.id,
-        author: params.author,
-        agentId: params.agentId ?? null,
-        text,
-        key: effectId,
-      });
-      if (created) messages.push(created);
+      const message = queueOutboundInPipeline(
+        pipe,
+        tx,
+        deps.boss,
+        {
+          businessId: conversation.businessId,
+          conversationId: conversation.id,
+          author: params.author,
+          agentId: params.agentId ?? null,
+          text,
+          key: effectId,
+        },
+        (id) => existing.add(id),
+      );
+      messages.push(message);
+      patchOutbound(patch, message);
       continue;
     }
     const queue = EFFECT_QUEUES[effect.type];
-    await deps.boss.send(
-      queue,
-      {
-        effectId,
-        businessId: conversation.businessId,
-        conversationId: conversation.id,
-        type: effect.type,
-        params: effect.params,
-      },
-      { id: uuidFromName(`effect:${effectId}`), db: tx.boss, ...DEFAULT_JOB_RETRY },
+    pipe.add(() =>
+      deps.boss.send(
+        queue,
+        {
+          effectId,
+          businessId: conversation.businessId,
+          conversationId: conversation.id,
+          type: effect.type,
+          params: effect.params,
+        },
+        { id: uuidFromName(`effect:${effectId}`), db: tx.boss, ...DEFAULT_JOB_RETRY },
+      ),
     );
   }
 }

@@ -106,15 +106,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (rows.length === 0) return 'done';
     try {
       const { planned, next } = plan(conversation, rows);
-      const change = await commit(
+      const { committed, conversation: after } = await commit(
         { database, boss: options.boss, nodeId: options.nodeId },
         conversation,
         next,
         planned,
         epoch,
       );
-      remember(next);
-      options.onCommitted(change);
+      remember(after);
+      options.onCommitted(committed);
       return rows.length === batchSize ? 'again' : 'done';
     } catch (err) {
       if (err instanceof VersionConflictError) {

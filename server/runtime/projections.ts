@@ -1,9 +1,6 @@
-import type { Tx } from '../persistence/db';
+import type { Pipeline } from '../persistence/pipeline';
 import type { CreatedMessage, InboxRow, LoadedConversation } from './apply';
 import { uuidFromName } from './ids';
-
-/** Order of outbound delivery statuses: a late "delivered" never overwrites "read". */
-const STATUS_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
 
 export interface StatusChange {
   messageId: string;
@@ -12,23 +9,58 @@ export interface StatusChange {
 }
 
 /**
- * The read models an inbox event updates, in the transition's transaction: the message
- * timeline, delivery statuses, reactions, and the conversation's list fields. Runs for every
- * event, whether or not the machine took it.
+ * What a batch changes in the conversation's list fields (preview, unread, last inbound),
+ * folded into the batch's one `update conversations` instead of one update per message.
  */
-export async function projectEvent(
-  tx: Tx,
+export interface ConversationPatch {
+  preview: { text: string; author: CreatedMessage['author'] } | null;
+  inbound: boolean;
+  /** Unread is set to 0 (we answered), then `unreadAdd` customer messages are added. */
+  resetUnread: boolean;
+  unreadAdd: number;
+}
+
+export const emptyPatch = (): ConversationPatch => ({
+  preview: null,
+  inbound: false,
+  resetUnread: false,
+  unreadAdd: 0,
+});
+
+/** A message we queued: the customer has their answer, so nothing is unread any more. */
+export function patchOutbound(patch: ConversationPatch, message: CreatedMessage): void {
+  patch.preview = { text: message.text, author: message.author };
+  patch.resetUnread = true;
+  patch.unreadAdd = 0;
+}
+
+/** Rank of outbound delivery statuses, so a late "delivered" never overwrites "read". */
+const RANK = `coalesce(array_position(array['sent', 'delivered', 'read']::text[], %), 0)`;
+const rank = (expr: string) => RANK.replace('%', expr);
+const STATUS_SET = `update messages m set status = $3, error_code = coalesce($4, m.error_code)
+  where m.conversation_id = $1 and m.direction = 'out'
+    and ($3 = 'failed' or ${rank('$3')} > ${rank('m.status')})`;
+
+/**
+ * The read models an inbox event updates, in the transition's transaction: the message
+ * timeline, delivery statuses, reactions, and (through `patch`) the conversation's list fields.
+ * Runs for every event, whether or not the machine took it. Every statement goes into the
+ * batch's pipeline; `messages` and `statuses` are filled in when it settles.
+ */
+export function projectEvent(
+  pipe: Pipeline,
   conversation: LoadedConversation,
   row: InboxRow,
+  patch: ConversationPatch,
   messages: CreatedMessage[],
   statuses: StatusChange[],
-): Promise<void> {
+): void {
   const p = row.payload;
   switch (row.type) {
     case 'customer.message': {
       const text = String(p.text ?? '');
       const id = uuidFromName(`in:${row.id}`);
-      await tx.sql.query(
+      pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
          values ($1, $2, $3, 'in', 'customer', $4, $5::text::jsonb, 'received', $6)
          on conflict do nothing`,
@@ -41,12 +73,9 @@ export async function projectEvent(
           p.providerMessageId ?? null,
         ],
       );
-      await tx.sql.query(
-        `update conversations
-            set last_message_preview = left($2, 200), last_message_author = 'customer', last_message_at = now(), last_inbound_at = now(), unread = unread + 1
-          where id = $1`,
-        [conversation.id, text || '[attachment]'],
-      );
+      patch.preview = { text: text || '[attachment]', author: 'customer' };
+      patch.inbound = true;
+      patch.unreadAdd += 1;
       messages.push({ id, direction: 'in', author: 'customer', text, status: 'received' });
       return;
     }
@@ -55,29 +84,23 @@ export async function projectEvent(
       const status = String(p.status);
       const errorCode = typeof p.errorCode === 'string' ? p.errorCode : null;
       // Exact ids (WhatsApp, Messenger `mids`), or every outbound message up to the watermark.
-      const rows = await tx.sql.query<{ id: string; status: string }>(
+      pipe.query<{ id: string }>(
         ids.length > 0
-          ? `select id, status from messages where conversation_id = $1 and direction = 'out' and provider_message_id = any($2::text[])`
-          : `select id, status from messages where conversation_id = $1 and direction = 'out'
-              and status in ('sent', 'delivered') and created_at <= to_timestamp($2::float8 / 1000)`,
-        [conversation.id, ids.length > 0 ? ids : Number(p.watermark ?? 0)],
+          ? `${STATUS_SET} and m.provider_message_id = any($2::text[]) returning m.id`
+          : `${STATUS_SET} and m.status in ('sent', 'delivered')
+               and m.created_at <= to_timestamp($2::float8 / 1000) returning m.id`,
+        [conversation.id, ids.length > 0 ? ids : Number(p.watermark ?? 0), status, errorCode],
+        (rows) => {
+          for (const m of rows) statuses.push({ messageId: m.id, status, errorCode });
+        },
       );
-      for (const m of rows) {
-        const failed = status === 'failed';
-        if (!failed && (STATUS_RANK[status] ?? 0) <= (STATUS_RANK[m.status] ?? 0)) continue;
-        await tx.sql.query(
-          `update messages set status = $2, error_code = coalesce($3, error_code) where id = $1`,
-          [m.id, status, errorCode],
-        );
-        statuses.push({ messageId: m.id, status, errorCode });
-      }
       return;
     }
     case 'message.failed': {
       // A send that failed for good: the agent reads why in the timeline, as an internal note.
       const id = uuidFromName(`note:${row.id}`);
       const text = failureNote(String(p.errorCode ?? 'unknown'));
-      await tx.sql.query(
+      pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, status)
          values ($1, $2, $3, 'in', 'system', $4, 'received') on conflict do nothing`,
         [id, conversation.businessId, conversation.id, text],
@@ -91,7 +114,7 @@ export async function projectEvent(
         p.action === 'react'
           ? JSON.stringify([{ emoji: String(p.emoji ?? ''), at: row.receivedAt }])
           : '[]';
-      await tx.sql.query(
+      pipe.query(
         `update messages set reactions = $3::text::jsonb where conversation_id = $1 and provider_message_id = $2`,
         [conversation.id, String(p.providerMessageId ?? ''), reactions],
       );
@@ -102,7 +125,7 @@ export async function projectEvent(
       if (p.ours === true) return;
       const id = uuidFromName(`echo:${row.id}`);
       const text = String(p.text ?? '');
-      await tx.sql.query(
+      pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, status, provider_message_id)
          values ($1, $2, $3, 'out', 'agent', $4, 'sent', $5) on conflict do nothing`,
         [id, conversation.businessId, conversation.id, text, p.providerMessageId ?? null],
