@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import { startFakeMetaGraph } from '../test/fakes/meta-graph.fake';
+import type { SpawnedNode } from '../test/helpers/spawn-node';
 import { seedChannels } from './lib/channels';
 import { onCleanup, runPart } from './lib/cleanup';
+import { benchGroups, startCpuWindow } from './lib/cpu-share';
+import {
+  profileDir,
+  profileMarkdown,
+  profilesIn,
+  summarizeCpuProfile,
+  type ProfileSummary,
+} from './lib/cpu-profile';
 import { machine, progress, startCluster, until, writeResult } from './lib/harness';
 import { runLoadgen } from './lib/loadgen';
 import { fullEventScript, minimalEventScript, preparePgbench, runPgbench } from './lib/pgbench';
@@ -15,7 +24,7 @@ import { rateBetween, sampleOnce, startSampler } from './lib/sampler';
  * accepted webhooks/s (200s at the load generator) and applied events/s (event_log rows over
  * time), then runs pgbench with the same SQL per event on the same database for the ratio.
  *
- *   npm run bench:ingest [-- --quick] [--contacts 2000 --seconds 30 --connections 32]
+ *   npm run bench:ingest [-- --quick] [--contacts 2000 --seconds 30 --connections 32] [--cpu-prof]
  */
 const { values } = parseArgs({
   options: {
@@ -25,6 +34,7 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     'pgbench-seconds': { type: 'string' },
     'pgbench-clients': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const QUICK = values.quick;
@@ -36,6 +46,7 @@ const PGBENCH_SECONDS = Number(values['pgbench-seconds'] ?? (QUICK ? 5 : 20));
 // Parley's two nodes open 8 pooled connections each for HTTP intake and apply transactions.
 const PGBENCH_CLIENTS = Number(values['pgbench-clients'] ?? 16);
 const NODES = 2;
+const PROFILE_DIR = values['cpu-prof'] ? profileDir(`ingest-${Date.now()}`) : null;
 
 async function main() {
   const host = machine();
@@ -44,7 +55,11 @@ async function main() {
   );
   const graph = await startFakeMetaGraph();
   onCleanup(() => graph.close());
-  const cluster = await startCluster(NODES, { META_GRAPH_URL: graph.url });
+  const cluster = await startCluster(
+    NODES,
+    { META_GRAPH_URL: graph.url },
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
   onCleanup(() => cluster.close());
   await seedChannels(cluster.sql, cluster.businessId);
   const urls = cluster.nodes.map((n) => n.url);
@@ -64,6 +79,9 @@ async function main() {
 
   const before = await sampleOnce(cluster.sql);
   const sampler = startSampler(cluster.sql, 500);
+  const cpuWindow = startCpuWindow(
+    benchGroups(new Map(cluster.nodes.map((n, i) => [n.process.pid!, `Parley node ${i + 1}`]))),
+  );
   const load = await runLoadgen({
     urls,
     contacts: CONTACTS,
@@ -71,6 +89,7 @@ async function main() {
     durationSeconds: SECONDS,
   });
   const loadEndMs = sampler.elapsed();
+  const cpu = cpuWindow.stop();
   progress('load done; draining');
   const drainedAll = await drained(cluster.sql, QUICK ? 45_000 : 300_000);
   const samples = await sampler.stop();
@@ -100,12 +119,16 @@ async function main() {
   >`select count(*)::int as n from inbox where dead_letter`;
   const botReplies = graph.requests.filter((r) => r.method === 'POST').length;
   process.stdout.write(
+    `CPU while the load ran (${cpu.cores} cores): ${cpu.shares.map((s) => `${s.group} ${s.cores}`).join(', ')}\n`,
+  );
+  process.stdout.write(
     `bot replies ${applied.botRepliesPerSecond}/s, ${applied.jobsAtLoadEnd} effect jobs queued at load end, drained: ${drainedAll}; ` +
       `accepted ${load.acceptedPerSecond} webhooks/s (POST p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ${load.non2xx} non-2xx, ${load.errors} errors); ` +
       `applied ${applied.eventsPerSecond} events/s (${applied.customerPerSecond} customer messages/s) under load, backlog ${applied.backlogAtLoadEnd} at load end, drained in ${applied.drainSeconds} s; ${botReplies} bot replies sent\n`,
   );
 
   // pgbench alone on the same database, as Parley was alone in its phase.
+  const profiles = PROFILE_DIR ? await stopProfiled(cluster.nodes, PROFILE_DIR) : [];
   for (const n of cluster.nodes) await n[Symbol.asyncDispose]();
   cluster.nodes.length = 0;
   progress('nodes stopped; pgbench');
@@ -156,6 +179,8 @@ async function main() {
     botReplies,
     pgbench: { minimal, full },
     ratio,
+    cpu,
+    profiles,
     markdown: [
       `${NODES} node processes, ${CONNECTIONS} keep-alive connections from a separate autocannon process, ${CONTACTS} contacts over three channels, ${SECONDS} s of load after ${WARMUP_SECONDS} s of warm-up.`,
       '',
@@ -201,6 +226,19 @@ async function main() {
           ],
         ],
       ),
+      '',
+      `Where the CPU went while the load ran (${cpu.seconds} s, ${cpu.cores} cores; 1.00 = one whole core):`,
+      '',
+      ...table(
+        ['process', 'cores used', 'share of the machine'],
+        cpu.shares.map((s) => [s.group, s.cores.toFixed(2), `${s.pct} %`]),
+      ),
+      ...profiles.flatMap((p, i) => [
+        '',
+        `CPU profile of node ${i + 1}'s main thread (\`--cpu-prof\`, boot to shutdown: warm-up, load and drain):`,
+        '',
+        ...profileMarkdown(p),
+      ]),
     ],
     caveats: [
       'Load generator, both nodes, PostgreSQL and Redis share the same 2 cores: the load generator itself takes a share of the CPU the nodes would have on a real deployment.',
@@ -213,6 +251,21 @@ async function main() {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** A node writes its `--cpu-prof` profile only when it exits by itself: SIGTERM, then wait. */
+async function stopProfiled(nodes: SpawnedNode[], dir: string): Promise<ProfileSummary[]> {
+  await Promise.all(
+    nodes.map(async (n) => {
+      n.kill('SIGTERM');
+      await Promise.race([n.exited, new Promise((r) => setTimeout(r, 30_000))]);
+    }),
+  );
+  const summaries = profilesIn(dir).map((f) => summarizeCpuProfile(f));
+  for (const s of summaries) {
+    process.stdout.write(`\n${s.file}\n${profileMarkdown(s).join('\n')}\n`);
+  }
+  return summaries;
+}
 
 /** Waits until the inbox and the effect queues are empty; false when `timeoutMs` ran out first. */
 async function drained(sql: Parameters<typeof sampleOnce>[0], timeoutMs: number) {

@@ -74,6 +74,7 @@ export interface BenchCluster {
 export async function startCluster(
   count: number,
   extraEnv: Record<string, string> = {},
+  nodeFlags: string[] = [],
 ): Promise<BenchCluster> {
   const database = await createTestDatabase();
   const prefix = `bench-${Math.random().toString(36).slice(2, 8)}:`;
@@ -103,10 +104,10 @@ export async function startCluster(
   };
   let businessId: string;
   try {
-    nodes.push(await spawnNode(env(1), bootMs));
+    nodes.push(await spawnNode(env(1), bootMs, nodeFlags));
     // Every node that did start is kept, so that a failure still cleans all of them up.
     const rest = await Promise.allSettled(
-      Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2), bootMs)),
+      Array.from({ length: count - 1 }, (_, i) => spawnNode(env(i + 2), bootMs, nodeFlags)),
     );
     for (const r of rest) if (r.status === 'fulfilled') nodes.push(r.value);
     const failed = rest.find((r) => r.status === 'rejected');

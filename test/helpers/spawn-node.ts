@@ -18,8 +18,13 @@ export interface SpawnedNode extends AsyncDisposable {
  * Runs `server/main.ts` as its own process, exactly as `npm start` does, and resolves once it
  * reports its URL. Multi-node and chaos tests use this; `kill('SIGKILL')` is a real crash.
  */
-export async function spawnNode(env: Env, timeoutMs = 30_000): Promise<SpawnedNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export async function spawnNode(
+  env: Env,
+  timeoutMs = 30_000,
+  /** Extra Node.js flags, e.g. `--cpu-prof` for a benchmark's profile. */
+  nodeFlags: string[] = [],
+): Promise<SpawnedNode> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
