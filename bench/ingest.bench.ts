@@ -15,7 +15,14 @@ import { machine, progress, startCluster, until, writeResult } from './lib/harne
 import { runLoadgen } from './lib/loadgen';
 import { fullEventScript, minimalEventScript, preparePgbench, runPgbench } from './lib/pgbench';
 import { round1, table, type PartResult } from './lib/result';
-import { rateBetween, sampleOnce, startSampler } from './lib/sampler';
+import {
+  dbWork,
+  dbWorkPerEvent,
+  rateBetween,
+  sampleOnce,
+  startSampler,
+  type Sample,
+} from './lib/sampler';
 
 /**
  * Ingest at saturation: two node processes (PostgreSQL + Redis, the offline bot replying
@@ -35,6 +42,8 @@ const { values } = parseArgs({
     'pgbench-seconds': { type: 'string' },
     'pgbench-clients': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** EFFECT_CONCURRENCY for the nodes (workers per effect queue); the nodes' default if absent. */
+    'effect-concurrency': { type: 'string' },
   },
 });
 const QUICK = values.quick;
@@ -57,7 +66,10 @@ async function main() {
   onCleanup(() => graph.close());
   const cluster = await startCluster(
     NODES,
-    { META_GRAPH_URL: graph.url },
+    {
+      META_GRAPH_URL: graph.url,
+      ...(values['effect-concurrency'] ? { EFFECT_CONCURRENCY: values['effect-concurrency'] } : {}),
+    },
     PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
   onCleanup(() => cluster.close());
@@ -77,6 +89,7 @@ async function main() {
   graph.reset();
   progress(`load ${SECONDS} s`);
 
+  const workBefore = await dbWork(cluster.sql);
   const before = await sampleOnce(cluster.sql);
   const sampler = startSampler(cluster.sql, 500);
   const cpuWindow = startCpuWindow(
@@ -89,13 +102,19 @@ async function main() {
     durationSeconds: SECONDS,
   });
   const loadEndMs = sampler.elapsed();
-  const cpu = cpuWindow.stop();
   progress('load done; draining');
   const drainedAll = await drained(cluster.sql, QUICK ? 45_000 : 300_000);
   const samples = await sampler.stop();
-  const drainEndMs = samples.at(-1)!.t;
-  const last = samples.at(-1)!;
-  const atLoadEnd = [...samples].reverse().find((s) => s.t <= loadEndMs) ?? last;
+  // Load and drain: everything the load caused, including the bot replies it queued.
+  const cpu = cpuWindow.stop({ 'load generator': load.cpuSeconds });
+  const work = dbWorkPerEvent(
+    workBefore,
+    await dbWork(cluster.sql),
+    last(samples).events - before.events,
+  );
+  const drainEndMs = last(samples).t;
+  const lastSample = last(samples);
+  const atLoadEnd = [...samples].reverse().find((s) => s.t <= loadEndMs) ?? lastSample;
   // Saturation: skip the first quarter of the load (queues filling), stop when the load stops.
   const from = loadEndMs * 0.25;
   const applied = {
@@ -103,23 +122,31 @@ async function main() {
     customerPerSecond: rateBetween(samples, 'customer', from, loadEndMs),
     botRepliesPerSecond: rateBetween(samples, 'ai', from, drainEndMs),
     /** Every event of the run, load and drain: what the system sustains end to end. */
-    overallEventsPerSecond: Math.round(((last.events - before.events) * 1000) / drainEndMs),
-    overallCustomerPerSecond: Math.round(((last.customer - before.customer) * 1000) / drainEndMs),
+    overallEventsPerSecond: Math.round(((lastSample.events - before.events) * 1000) / drainEndMs),
+    overallCustomerPerSecond: Math.round(
+      ((lastSample.customer - before.customer) * 1000) / drainEndMs,
+    ),
     backlogAtLoadEnd: atLoadEnd.backlog,
     jobsAtLoadEnd: atLoadEnd.jobs,
     /** False: the backlog or the effect jobs had not run dry when the drain budget ran out. */
     drained: drainedAll,
-    jobsLeft: last.jobs,
+    jobsLeft: lastSample.jobs,
     drainSeconds: round1((drainEndMs - loadEndMs) / 1000),
-    customerEvents: last.customer - before.customer,
-    allEvents: last.events - before.events,
+    customerEvents: lastSample.customer - before.customer,
+    allEvents: lastSample.events - before.events,
   };
+  const cpuPerEvent = cpu.shares.map((s) => ({
+    group: s.group,
+    ms: Math.round(((s.cpuSeconds * 1000) / Math.max(1, applied.allEvents)) * 100) / 100,
+  }));
   const [dead] = await cluster.sql<
     { n: number }[]
   >`select count(*)::int as n from inbox where dead_letter`;
   const botReplies = graph.requests.filter((r) => r.method === 'POST').length;
   process.stdout.write(
-    `CPU while the load ran (${cpu.cores} cores): ${cpu.shares.map((s) => `${s.group} ${s.cores}`).join(', ')}\n`,
+    `CPU over load + drain (${cpu.cores} cores): ${cpu.shares.map((s) => `${s.group} ${s.cores}`).join(', ')}; ` +
+      `CPU ms per applied event: ${cpuPerEvent.map((c) => `${c.group} ${c.ms}`).join(', ')}; ` +
+      `PostgreSQL per applied event: ${work.commits} commits, ${work.inserted} rows inserted, ${work.updated} updated, ${work.deleted} deleted, ${work.walBytes} WAL bytes\n`,
   );
   process.stdout.write(
     `bot replies ${applied.botRepliesPerSecond}/s, ${applied.jobsAtLoadEnd} effect jobs queued at load end, drained: ${drainedAll}; ` +
@@ -166,6 +193,7 @@ async function main() {
     ai: 'offline bot (no API keys), replies sent to a fake Graph API',
     pgbenchClients: PGBENCH_CLIENTS,
     pgbenchSeconds: PGBENCH_SECONDS,
+    effectConcurrency: values['effect-concurrency'] ?? 'node default',
   };
   const result: PartResult & Record<string, unknown> = {
     benchmark: 'ingest',
@@ -180,6 +208,8 @@ async function main() {
     pgbench: { minimal, full },
     ratio,
     cpu,
+    cpuPerEvent,
+    dbWorkPerEvent: work,
     profiles,
     markdown: [
       `${NODES} node processes, ${CONNECTIONS} keep-alive connections from a separate autocannon process, ${CONTACTS} contacts over three channels, ${SECONDS} s of load after ${WARMUP_SECONDS} s of warm-up.`,
@@ -227,11 +257,23 @@ async function main() {
         ],
       ),
       '',
-      `Where the CPU went while the load ran (${cpu.seconds} s, ${cpu.cores} cores; 1.00 = one whole core):`,
+      `Where the CPU went over the load and its drain (${cpu.seconds} s, ${cpu.cores} cores; 1.00 = one whole core), and per applied event:`,
       '',
       ...table(
-        ['process', 'cores used', 'share of the machine'],
-        cpu.shares.map((s) => [s.group, s.cores.toFixed(2), `${s.pct} %`]),
+        ['process', 'cores used', 'share of the machine', 'CPU ms per applied event'],
+        cpu.shares.map((s, i) => [
+          s.group,
+          s.cores.toFixed(2),
+          `${s.pct} %`,
+          cpuPerEvent[i]?.ms ?? '',
+        ]),
+      ),
+      '',
+      'What PostgreSQL did per applied event over the load and its drain (`pg_stat_database`, WAL position):',
+      '',
+      ...table(
+        ['commits', 'rows inserted', 'rows updated', 'rows deleted', 'WAL bytes'],
+        [[work.commits, work.inserted, work.updated, work.deleted, work.walBytes]],
       ),
       ...profiles.flatMap((p, i) => [
         '',
@@ -251,6 +293,7 @@ async function main() {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+const last = (samples: Sample[]) => samples.at(-1)!;
 
 /** A node writes its `--cpu-prof` profile only when it exits by itself: SIGTERM, then wait. */
 async function stopProfiled(nodes: SpawnedNode[], dir: string): Promise<ProfileSummary[]> {

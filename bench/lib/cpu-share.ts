@@ -40,20 +40,28 @@ function readProc(): Sample {
 
 export interface CpuShare {
   group: string;
+  cpuSeconds: number;
   /** CPU seconds per wall second: 1.0 is one whole core. */
   cores: number;
   /** Share of all the machine's cores over the window. */
   pct: number;
 }
 
-/** Starts a window now; `stop` returns the CPU each group used since. */
+/**
+ * Starts a window now; `stop` returns the CPU each group used since. A process that exits
+ * inside the window is gone from /proc by then: pass what it reported itself in `extra`.
+ */
 export function startCpuWindow(groupOf: (pid: number, comm: string) => string | null) {
   const start = readProc();
   return {
-    stop(): { seconds: number; cores: number; shares: CpuShare[] } {
+    stop(extra: Record<string, number> = {}): {
+      seconds: number;
+      cores: number;
+      shares: CpuShare[];
+    } {
       const end = readProc();
       const seconds = (end.at - start.at) / 1000;
-      const used = new Map<string, number>();
+      const used = new Map<string, number>(Object.entries(extra));
       for (const [pid, now] of end.ticks) {
         const before = start.ticks.get(pid);
         // A process that started inside the window counts from zero.
@@ -66,6 +74,7 @@ export function startCpuWindow(groupOf: (pid: number, comm: string) => string | 
       const shares = [...used]
         .map(([group, cpuSeconds]) => ({
           group,
+          cpuSeconds: round1(cpuSeconds),
           cores: Math.round((cpuSeconds / seconds) * 100) / 100,
           pct: round1((cpuSeconds * 100) / (seconds * cpus)),
         }))
@@ -83,7 +92,6 @@ export function benchGroups(named: Map<number, string>) {
     if (pid === process.pid) return 'bench orchestrator';
     if (comm === 'postgres') return 'PostgreSQL';
     if (comm.startsWith('redis-server')) return 'Redis';
-    if (comm === 'node' || comm === 'MainThread') return 'load generator (node)';
     return null;
   };
 }

@@ -25,6 +25,8 @@ export interface LoadgenResult {
   durationSeconds: number;
   acceptedPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** CPU the generator itself used (user + system), so a report can show its share. */
+  cpuSeconds: number;
 }
 
 /** Runs the generator as a child process and resolves with its result. */
@@ -46,6 +48,7 @@ export function runLoadgen(options: LoadgenOptions): Promise<LoadgenResult> {
 }
 
 async function generate(options: LoadgenOptions): Promise<LoadgenResult> {
+  const cpuStart = process.cpuUsage();
   let next = 0;
   const result = await autocannon({
     // Autocannon spreads connections over several URLs; @types/autocannon knows only one.
@@ -74,6 +77,10 @@ async function generate(options: LoadgenOptions): Promise<LoadgenResult> {
     durationSeconds: result.duration,
     acceptedPerSecond: Math.round(result['2xx'] / result.duration),
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    cpuSeconds: (() => {
+      const used = process.cpuUsage(cpuStart);
+      return Math.round((used.user + used.system) / 10_000) / 100;
+    })(),
   };
 }
 

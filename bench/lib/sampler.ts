@@ -61,3 +61,36 @@ export function rateBetween(
   if (!a || !b || b.t <= a.t) return 0;
   return Math.round(((b[key] - a[key]) * 1000) / (b.t - a.t));
 }
+
+/** What PostgreSQL did, cumulatively (`pg_stat_database` of the bench database, WAL position). */
+export interface DbWork {
+  commits: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  walBytes: number;
+}
+
+export async function dbWork(sql: postgres.Sql): Promise<DbWork> {
+  // The statistics are per backend until it reports them (at most every second, or when idle).
+  await new Promise((r) => setTimeout(r, 1100));
+  const [row] = await sql<DbWork[]>`
+    select xact_commit::float8 as commits, tup_inserted::float8 as inserted,
+           tup_updated::float8 as updated, tup_deleted::float8 as deleted,
+           pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as "walBytes"
+      from pg_stat_database where datname = current_database()`;
+  return row!;
+}
+
+/** `after − before` per applied event. */
+export function dbWorkPerEvent(before: DbWork, after: DbWork, events: number): DbWork {
+  const per = (k: keyof DbWork) =>
+    Math.round(((after[k] - before[k]) / Math.max(1, events)) * 10) / 10;
+  return {
+    commits: per('commits'),
+    inserted: per('inserted'),
+    updated: per('updated'),
+    deleted: per('deleted'),
+    walBytes: Math.round((after.walBytes - before.walBytes) / Math.max(1, events)),
+  };
+}
