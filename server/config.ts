@@ -108,6 +108,8 @@ const envSchema = z.object({
   /** Shard lease lifetime; failover after a crash takes about this plus one tick. */
   LEASE_TTL_MS: int(3000, 500, 60_000),
   LEASE_TICK_MS: int(500, 50, 10_000),
+  /** AI replies this node works on at once (LLM calls are slow; the other queues take one). */
+  AI_REPLY_CONCURRENCY: int(4, 1, 64),
   /** Defaults for new conversations: payment link lifetime and handoff queue patience. */
   CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
   HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
@@ -190,6 +192,7 @@ export interface Config {
     leaseTickMs: number;
     checkoutTtlMs: number;
     handoffWaitMs: number;
+    aiReplyConcurrency: number;
   };
   realtime: {
     feedRetentionMs: number;
@@ -308,6 +311,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       leaseTickMs: Math.min(e.LEASE_TICK_MS, Math.floor(e.LEASE_TTL_MS / 3)),
       checkoutTtlMs: e.CHECKOUT_TTL_MS,
       handoffWaitMs: e.HANDOFF_WAIT_MS,
+      aiReplyConcurrency: e.AI_REPLY_CONCURRENCY,
     },
     realtime: {
       feedRetentionMs: e.FEED_RETENTION_MS,

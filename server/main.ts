@@ -76,6 +76,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       leaseTickMs: config.runtime.leaseTickMs,
       checkoutTtlMs: config.runtime.checkoutTtlMs,
       handoffWaitMs: config.runtime.handoffWaitMs,
+      aiReplyConcurrency: config.runtime.aiReplyConcurrency,
     });
     const box = createSecretBox(config.secrets.encryptionKeys);
     // Known once listening: the demo's Graph stand-in lives on this node.

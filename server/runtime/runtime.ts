@@ -14,6 +14,7 @@ import {
   type EffectResult,
   type OutboundSender,
 } from './effects';
+import { ensureBossFetchIndex } from './boss-fetch-index';
 import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
 import { drainOutbound, type MessageStatusChange } from './outbound';
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   timerMs?: number;
   batchSize?: number;
   concurrency?: number;
+  /** Workers for the AI-reply queue on this node (the other queues have one each). */
+  aiReplyConcurrency?: number;
   cacheSize?: number;
   maxAttempts?: number;
   /** For conversations that have not seen an event yet. */
@@ -320,38 +323,50 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /**
-   * One job at a time per queue on this node. pg-boss 10 waits out the polling interval after
-   * every fetch, even one that found a job, which caps a queue at 2 jobs/s per node (bot replies
-   * lagged minutes behind the inbox under load: bench/REPORT.md, ingest). So after a job is
-   * done the worker is told to fetch again at once; an empty fetch falls back to polling, and a
-   * failed job (no notify) waits the interval before the next try.
+   * `workers` workers for the queue on this node, each one job at a time. pg-boss 10 waits out
+   * the polling interval after every fetch, even one that found a job, which capped a queue at
+   * 2 jobs/s per node (bot replies lagged minutes behind the inbox under load: bench/REPORT.md,
+   * ingest). So after a job is done its worker is told to fetch again at once; an empty fetch
+   * falls back to polling, and a failed job (no notify) waits the interval before the next try.
+   *
+   * Only the AI-reply queue gets several workers: its jobs wait seconds on an LLM, and a
+   * customer waits on them. Every worker polls while idle, so one per quiet queue keeps an idle
+   * node's load on PostgreSQL small. The outbound queue must keep one: it is stately, keyed by
+   * conversation, and a second local worker would mostly fetch a conversation's next wake while
+   * its drain is still active, which pg-boss refuses with a unique-index error.
    */
   async function workEagerly<T extends object>(
     queue: string,
+    workers: number,
     handler: (job: PgBoss.Job<T>) => Promise<void>,
   ): Promise<void> {
-    let workerId = '';
-    workerId = await boss.work<T>(
-      queue,
-      { batchSize: 1, pollingIntervalSeconds: 0.5 },
-      async ([job]) => {
-        if (!job) return;
-        await handler(job);
-        if (workerId) boss.notifyWorker(workerId);
-      },
-    );
+    for (let i = 0; i < workers; i++) {
+      let workerId = '';
+      workerId = await boss.work<T>(
+        queue,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (!job) return;
+          await handler(job);
+          if (workerId) boss.notifyWorker(workerId);
+        },
+      );
+    }
   }
 
   async function startWorkers(): Promise<void> {
     for (const queue of Object.values(EFFECT_QUEUES)) await ensureQueue(queue, 'standard');
     await ensureQueue(OUTBOUND_QUEUE, 'stately');
     for (const queue of handlers.keys()) {
-      await workEagerly<EffectJob>(queue, (job) => runEffect(queue, job));
+      const workers =
+        queue === EFFECT_QUEUES.requestAiReply ? (options.aiReplyConcurrency ?? 4) : 1;
+      await workEagerly<EffectJob>(queue, workers, (job) => runEffect(queue, job));
     }
     if (sender) {
       const s = sender;
       await workEagerly<{ businessId: string; conversationId: string }>(
         OUTBOUND_QUEUE,
+        1,
         async (job) => {
           const changes = await drainOutbound(database, s, job.data.conversationId);
           for (const c of changes) events.emit('messageStatus', c);
@@ -382,6 +397,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     async start() {
       await boss.start();
+      await ensureBossFetchIndex(database.sql);
       await startWorkers();
       await leases.start();
       hintSub = await fabric.hints.subscribe(
