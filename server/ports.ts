@@ -72,6 +72,11 @@ export interface PresenceStore {
   refresh(businessId: string, entries: readonly PresenceEntry[], ttlMs: number): Promise<void>;
   remove(businessId: string, entry: PresenceEntry): Promise<void>;
   list(businessId: string): Promise<Omit<PresenceEntry, 'nodeId'>[]>;
+  /**
+   * Drops entries past their expiry (a crashed node's agents) and says how many. Atomic per
+   * store, so when several nodes prune at once only the one that dropped them reports them.
+   */
+  prune(businessId: string): Promise<number>;
 }
 
 /**

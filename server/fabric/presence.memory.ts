@@ -15,6 +15,16 @@ export function createMemoryPresence(now: () => number = Date.now): PresenceStor
       byBusiness.get(businessId)?.delete(keyOf(entry));
       return Promise.resolve();
     },
+    prune(businessId) {
+      const map = byBusiness.get(businessId);
+      let dropped = 0;
+      for (const [key, { until }] of map ?? []) {
+        if (until > now()) continue;
+        map?.delete(key);
+        dropped += 1;
+      }
+      return Promise.resolve(dropped);
+    },
     list(businessId) {
       const map = byBusiness.get(businessId);
       const agents = new Map<string, Omit<PresenceEntry, 'nodeId'>>();

@@ -26,6 +26,9 @@ export function createRedisPresence(redis: Redis, prefix: string): PresenceStore
     async remove(businessId, entry) {
       await redis.zRem(keyOf(businessId), member(entry));
     },
+    async prune(businessId) {
+      return redis.zRemRangeByScore(keyOf(businessId), '-inf', Date.now());
+    },
     async list(businessId) {
       const key = keyOf(businessId);
       await redis.zRemRangeByScore(key, '-inf', Date.now());

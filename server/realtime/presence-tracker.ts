@@ -3,9 +3,10 @@ import type { PresenceEntry, PresenceStore } from '../ports';
 
 /**
  * This node's share of presence: how many sockets each agent has here. The first socket of an
- * agent adds them, the last one removes them, a heartbeat keeps them alive in the store (a
- * crashed node's agents expire after the TTL). `onChange` fires after each add or remove, so
- * the business room gets `presence:updated`.
+ * agent adds them, the last one removes them, a heartbeat keeps them alive in the store. A
+ * crashed node's agents expire after the TTL: each heartbeat also prunes the businesses this
+ * node has dashboards of, and whoever dropped expired entries reports the change. `onChange`
+ * fires after each add, remove or such expiry, so the business room gets `presence:updated`.
  */
 export interface PresenceTracker {
   join(businessId: string, entry: PresenceEntry): void;
@@ -29,6 +30,9 @@ export function createPresenceTracker(deps: {
       for (const [businessId, agents] of local) {
         const entries = [...agents.values()].map((a) => a.entry);
         store.refresh(businessId, entries, ttlMs).catch(failed);
+        store.prune(businessId).then((dropped) => {
+          if (dropped > 0) deps.onChange(businessId);
+        }, failed);
       }
     },
     Math.max(100, Math.floor(ttlMs / 3)),

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedEntry } from '../../shared/realtime.events';
+import type { FeedEntry, PresenceUpdated } from '../../shared/realtime.events';
 import { metaTextMessage } from '../fakes/meta-payloads';
 import { signMetaDelivery } from '../fakes/signing';
-import { registerBusiness } from '../helpers/auth';
+import { addMember, registerBusiness } from '../helpers/auth';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { request } from '../helpers/http';
 import { connectFeed, connectSocket, type DashboardSocket } from '../helpers/realtime';
@@ -48,6 +48,7 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
       REDIS_PREFIX: prefix,
       LEASE_TTL_MS: '2000',
       LEASE_TICK_MS: '300',
+      PRESENCE_TTL_MS: '1500',
       ...TEST_SECRETS,
     });
     nodeA = await spawnNode(env('node-a'));
@@ -164,5 +165,29 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
        where c.business_id = ${shop.business.id}`;
     expect(owners.map((o) => o.owner)).toContain('node-b');
     feed.close();
+  });
+
+  // Last: it kills node B.
+  it('takes the agents of a node that crashed out of presence on the other nodes', async () => {
+    const shop = await registerBusiness(nodeA.url, 'Presence shop');
+    const agent = await addMember(nodeA.url, shop.accessToken, 'agent');
+    const watcher = await connectSocket(nodeA.url, shop.accessToken);
+    const updates: PresenceUpdated[] = [];
+    watcher.socket.on('presence:updated', (p) => updates.push(p));
+    const online = (p: PresenceUpdated | undefined) =>
+      p?.agents.some((a) => a.userId === agent.user.id) ?? false;
+
+    const onB = await connectSocket(nodeB.url, agent.accessToken);
+    await waitUntil(async () => online(updates.at(-1)), 'the agent on node B online', 10_000);
+    nodeB.kill('SIGKILL');
+    await nodeB.exited;
+    // No goodbye from node B: node A notices the expired entry on its heartbeat.
+    await waitUntil(
+      async () => updates.length > 0 && !online(updates.at(-1)),
+      'the agent offline on node A',
+      15_000,
+    );
+    onB.socket.close();
+    watcher.socket.close();
   });
 });
