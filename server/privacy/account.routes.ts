@@ -14,9 +14,9 @@ import { buildAccountExport } from './account-export.pg';
 /**
  * Erases a business: its members' accounts first (a user belongs to one business), then the
  * business row, whose deletion cascades to every table that carries its business_id. Run in
- * the tenant's transaction. Returns how many members were erased.
+ * the tenant's transaction. Returns the erased members' user ids.
  */
-async function eraseBusiness(tx: Db, businessId: string): Promise<number> {
+async function eraseBusiness(tx: Db, businessId: string): Promise<string[]> {
   const ids = (
     await tx
       .select({ userId: memberships.userId })
@@ -25,7 +25,7 @@ async function eraseBusiness(tx: Db, businessId: string): Promise<number> {
   ).map((m) => m.userId);
   if (ids.length > 0) await tx.delete(users).where(inArray(users.id, ids));
   await tx.delete(businesses).where(eq(businesses.id, businessId));
-  return ids.length;
+  return ids;
 }
 
 /** The business's own privacy rights (api.md, "Privacy"): export and erasure. Owner only. */
@@ -85,9 +85,14 @@ export function accountRoutes(deps: RouteDeps): Route[] {
           targetType: 'business',
           targetId: businessId,
           ip: ctx.ip,
-          meta: { members },
+          meta: { members: members.length },
         });
-        ctx.log.info({ event: 'account.deleted', businessId, members }, 'business erased');
+        // Their open dashboards (on any node) close now, not when their tokens expire.
+        for (const member of members) deps.access.accessChanged(member);
+        ctx.log.info(
+          { event: 'account.deleted', businessId, members: members.length },
+          'business erased',
+        );
         return json({ status: 'erased' }, 202);
       },
     }),

@@ -295,6 +295,24 @@ for (const mode of MODES) {
       await expect(connect(agent.accessToken)).rejects.toThrow('unauthorized');
     });
 
+    it("closes every member's dashboards when the business deletes its account", async () => {
+      const shop = await registerBusiness(node.url, 'Shop leaving');
+      const agent = await addMember(node.url, shop.accessToken, 'agent');
+      const owner = await connect(shop.accessToken);
+      const member = await connect(agent.accessToken);
+      const closed = [owner, member].map(
+        (c) => new Promise<string>((resolve) => c.socket.once('disconnect', resolve)),
+      );
+      const del = await request(node.url, '/api/account', {
+        method: 'DELETE',
+        token: shop.accessToken,
+        json: { password: shop.password },
+      });
+      expect(del.status).toBe(202);
+      expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+      await expect(connect(agent.accessToken)).rejects.toThrow('unauthorized');
+    });
+
     it('resync returns the missed entries in order, or reset when too far behind', async () => {
       const shop = await registerBusiness(node.url, 'Shop C');
       const { socket, hello } = await connect(shop.accessToken);
