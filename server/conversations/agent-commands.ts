@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Db } from '../persistence/db';
-import { TENANT_ROLE, withTenant } from '../persistence/tenant';
+import { enterTenant, withTenant } from '../persistence/tenant';
 import type { Runtime } from '../runtime/runtime';
 import { AGENT_COMMAND_EVENTS, refusalMessage, type AgentCommand } from './agent-refusals';
 import { loadConversationItem } from './conversation-items.pg';
@@ -55,10 +55,7 @@ export async function runAgentCommand(
   const type = AGENT_COMMAND_EVENTS[command];
   const ref = await deps.runtime.transact(async ({ tx, insertInbox }) => {
     // Tenant-scoped like `withTenant`: the lookup and the inbox row are both under RLS.
-    await tx.sql.query(
-      `select set_config('app.business_id', $1, true), set_config('role', $2, true)`,
-      [businessId, TENANT_ROLE],
-    );
+    await enterTenant(tx.sql, businessId);
     const found = await tx.sql.query(
       `select 1 from conversations where id = $1 and business_id = $2`,
       [conversationId, businessId],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './db';
+import type { SqlExecutor } from './sql';
 
 /** The role a tenant transaction runs as; created by migration 0002_rls with NOBYPASSRLS. */
 export const TENANT_ROLE = 'parley_tenant';
@@ -31,8 +32,7 @@ export async function withTenant<T>(
   businessId: string,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  // The id comes from a verified token, but a malformed one must fail here, not as a cast error.
-  if (!UUID.test(businessId)) throw new Error('withTenant: business id is not a UUID');
+  assertBusinessId(businessId);
   return db.transaction(async (tx) => {
     // One round trip; set_config('role', …) is SET LOCAL ROLE and checks membership the same way.
     await tx.execute(
@@ -40,6 +40,23 @@ export async function withTenant<T>(
     );
     return work(tx);
   });
+}
+
+/**
+ * The same scope inside a transaction the caller already opened with the raw-SQL API (the
+ * runtime's `transact`): from here to the end of that transaction, RLS binds it to the business.
+ */
+export async function enterTenant(exec: SqlExecutor, businessId: string): Promise<void> {
+  assertBusinessId(businessId);
+  await exec.query(`select set_config('app.business_id', $1, true), set_config('role', $2, true)`, [
+    businessId,
+    TENANT_ROLE,
+  ]);
+}
+
+function assertBusinessId(businessId: string): void {
+  // The id comes from a verified token, but a malformed one must fail here, not as a cast error.
+  if (!UUID.test(businessId)) throw new Error('tenant scope: business id is not a UUID');
 }
 
 /** True for a well-formed UUID; path params are checked with it before they reach a query. */
