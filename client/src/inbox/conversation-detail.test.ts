@@ -100,5 +100,30 @@ describe('the open conversation', () => {
     expect(t('bot', 'checkout.awaiting')).toBe('Payment link sent');
     expect(t('checkout', 'paid')).toBe('Payment verified');
     expect(t('handoff', 'closed')).toBe('Conversation closed');
+    expect(t('handoff.queued', 'handoff.assigned')).toBe('Claimed by an agent');
+    expect(t('handoff.assigned', 'handoff.queued')).toBe('Back in the queue');
+  });
+
+  it("leaves the bot's own idle/replying moves out of the timeline", () => {
+    const d = detail({
+      messages: [message('a', 1)],
+      timeline: [
+        {
+          version: 1,
+          type: 'customer.message',
+          from: 'bot.idle',
+          to: 'bot.thinking',
+          at: '2026-11-01T10:01:30.000Z',
+        },
+        {
+          version: 2,
+          type: 'ai.replied',
+          from: 'bot.thinking',
+          to: 'handoff.queued',
+          at: '2026-11-01T10:02:00.000Z',
+        },
+      ],
+    });
+    expect(timelineRows(d).map((r) => r.key)).toEqual(['m-a', 't-2-2026-11-01T10:02:00.000Z']);
   });
 });

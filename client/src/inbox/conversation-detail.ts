@@ -99,6 +99,8 @@ export function timelineRows(detail: ConversationDetail): TimelineRow[] {
   }));
   for (const entry of detail.timeline) {
     if (!entry.to || entry.from === entry.to) continue;
+    // The bot going from waiting to replying and back is every message: noise in a timeline.
+    if (topOf(entry.from) === 'bot' && topOf(entry.to) === 'bot') continue;
     rows.push({ kind: 'transition', key: `t-${entry.version}-${entry.at}`, at: entry.at, entry });
   }
   // Stable: messages keep their seq order among themselves.
@@ -117,16 +119,25 @@ const TOP_STATE_LABELS: Record<string, string> = {
   optedOut: 'opted out',
 };
 
+/** Moves inside the handoff state, in words. */
+const HANDOFF_STEPS: Record<string, string> = {
+  'handoff.assigned': 'Claimed by an agent',
+  'handoff.queued': 'Back in the queue',
+  'handoff.overdue': 'Waiting too long for an agent',
+};
+
+const topOf = (path: string | null | undefined) => (path ?? '').split('.')[0] ?? '';
+
 /** `"handoff.queued"` → `"Moved to the handoff queue"`; unknown states read as themselves. */
 export function describeTransition(entry: TimelineEntry): string {
   const to = entry.to ?? '';
-  const top = to.split('.')[0] ?? to;
-  const from = (entry.from ?? '').split('.')[0] ?? '';
+  const top = topOf(to);
+  const from = topOf(entry.from);
   if (top === 'closed') return 'Conversation closed';
   if (top === 'paid') return 'Payment verified';
   if (top === 'checkout') return 'Payment link sent';
   if (top === 'bot' && from === 'handoff') return 'Handed back to the bot';
   if (top === 'handoff' && from !== 'handoff') return 'Handed to a person';
-  if (top === from) return `${to.split('.').slice(1).join(' ') || to}`;
+  if (top === from) return HANDOFF_STEPS[to] ?? (to.split('.').slice(1).join(' ') || to);
   return `Moved to ${TOP_STATE_LABELS[top] ?? top}`;
 }

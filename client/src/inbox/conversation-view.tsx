@@ -22,7 +22,7 @@ import { useLiveEvent, useLiveFeed } from '../realtime/live';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { formatDateTime, formatMoney } from '../ui/format';
-import { STATE_LABELS } from '../ui/labels';
+import { pathLabel, STATE_LABELS } from '../ui/labels';
 import { Spinner } from '../ui/load-state';
 import { useToast } from '../ui/toast';
 import { useNow } from '../ui/use-now';
@@ -181,8 +181,8 @@ function LoadedConversation({
             <span className={`chip chip--${detail.state}`} data-testid="conversation-state">
               {STATE_LABELS[detail.state]}
             </span>
-            <span className="muted small" title="Machine state">
-              {detail.path}
+            <span className="muted small" title={`Machine state: ${detail.path}`}>
+              {pathLabel(detail.path)}
             </span>
             <span className="muted small" data-testid="conversation-assignee">
               {assignee ? `Assigned: ${assignee}` : 'Unassigned'}
