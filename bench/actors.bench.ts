@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fullEventScript, preparePgbench, runPgbench } from './lib/pgbench';
 import {
   BENCH_DIR,
   machine,
@@ -116,33 +114,7 @@ async function failover(): Promise<{ leaseTtlMs: number; leaseTickMs: number; re
   }
 }
 
-/** The statements Parley runs per event, as a pgbench script on the same tables. */
-const PGBENCH_SCRIPT = `
-\\set c random(1, ${CONVERSATIONS})
-BEGIN;
-SELECT k.id FROM contacts k JOIN bench_convs b ON b.contact_id = k.id WHERE b.n = :c;
-INSERT INTO inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
-  SELECT business_id, conversation_id, shard, 'meta', 'pgbench:' || gen_random_uuid(), 'customer.message',
-         '{"text":"bench","messageId":"x","attachments":[]}'::jsonb
-    FROM bench_convs WHERE n = :c RETURNING id AS inbox_id \\gset
-COMMIT;
-BEGIN;
-SELECT id FROM inbox WHERE conversation_id = (SELECT conversation_id FROM bench_convs WHERE n = :c) AND processed_at IS NULL ORDER BY id LIMIT 32;
-SELECT epoch FROM shard_leases WHERE shard = (SELECT shard FROM bench_convs WHERE n = :c) FOR KEY SHARE;
-UPDATE conversations SET snapshot = snapshot, version = version + 1, armed_timers = armed_timers, updated_at = now()
-  WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c) RETURNING version AS v \\gset
-INSERT INTO event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
-  SELECT business_id, conversation_id, :v, :inbox_id, 'customer.message', '{"text":"bench"}', 'bot.idle', 'bot.thinking', 'pgbench', 1
-    FROM bench_convs WHERE n = :c;
-INSERT INTO messages (business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
-  SELECT business_id, conversation_id, 'in', 'customer', 'bench', '[]', 'received', 'pgb-' || :inbox_id FROM bench_convs WHERE n = :c;
-UPDATE conversations SET last_message_preview = 'bench', last_message_at = now(), last_inbound_at = now(), unread = unread + 1
-  WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c);
-INSERT INTO bench_jobs (id, name, data) VALUES (gen_random_uuid(), 'ai-reply', '{"effectId":"x","params":{"requestId":"1"}}');
-UPDATE inbox SET processed_at = now() WHERE id = :inbox_id;
-COMMIT;
-`;
-
+/** pgbench alone on a database the node filled, with every statement Parley runs per message. */
 async function pgbench(clients: number): Promise<{ clients: number; tps: number }> {
   const cluster = await startCluster(1, LEASE);
   try {
@@ -151,39 +123,14 @@ async function pgbench(clients: number): Promise<{ clients: number; tps: number 
     // Stop the node: pgbench alone on the database, as Parley was alone in its phase.
     for (const n of cluster.nodes) await n[Symbol.asyncDispose]();
     cluster.nodes.length = 0;
-    await cluster.sql.unsafe(`
-      create table bench_convs as
-        select row_number() over (order by id)::int as n, id as conversation_id, business_id, shard, contact_id from conversations;
-      create unique index on bench_convs (n);
-      create table bench_jobs (id uuid primary key, name text, data jsonb, created_on timestamptz default now());`);
-    const dir = mkdtempSync(join(tmpdir(), 'parley-pgbench-'));
-    const script = join(dir, 'event.sql');
-    writeFileSync(script, PGBENCH_SCRIPT);
-    const url = new URL(cluster.database.url);
-    const out = execFileSync(
-      'pgbench',
-      [
-        '-n',
-        '-h',
-        url.hostname,
-        '-p',
-        url.port || '5432',
-        '-U',
-        url.username || 'postgres',
-        '-c',
-        String(clients),
-        '-j',
-        '2',
-        '-T',
-        String(PGBENCH_SECONDS),
-        '-f',
-        script,
-        cluster.database.name,
-      ],
-      { encoding: 'utf8' },
+    const prepared = await preparePgbench(cluster.sql);
+    const result = runPgbench(
+      cluster.database.url,
+      fullEventScript(prepared.conversations, prepared.snapshot),
+      clients,
+      PGBENCH_SECONDS,
     );
-    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
-    return { clients, tps: Math.round(tps) };
+    return { clients, tps: result.tps };
   } finally {
     await cluster.close();
   }

@@ -4,6 +4,7 @@ import type { SpawnedNode } from '../test/helpers/spawn-node';
 import { seedChannels } from './lib/channels';
 import { onCleanup, runPart } from './lib/cleanup';
 import { benchGroups, startCpuWindow } from './lib/cpu-share';
+import { readStatements, resetStatements, statementsMarkdown } from './lib/pg-statements';
 import {
   profileDir,
   profileMarkdown,
@@ -42,8 +43,8 @@ const { values } = parseArgs({
     'pgbench-seconds': { type: 'string' },
     'pgbench-clients': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
-    /** EFFECT_CONCURRENCY for the nodes (workers per effect queue); the nodes' default if absent. */
-    'effect-concurrency': { type: 'string' },
+    /** AI_REPLY_CONCURRENCY for the nodes; the nodes' default if absent. */
+    'ai-concurrency': { type: 'string' },
   },
 });
 const QUICK = values.quick;
@@ -68,7 +69,7 @@ async function main() {
     NODES,
     {
       META_GRAPH_URL: graph.url,
-      ...(values['effect-concurrency'] ? { EFFECT_CONCURRENCY: values['effect-concurrency'] } : {}),
+      ...(values['ai-concurrency'] ? { AI_REPLY_CONCURRENCY: values['ai-concurrency'] } : {}),
     },
     PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
@@ -89,9 +90,10 @@ async function main() {
   graph.reset();
   progress(`load ${SECONDS} s`);
 
+  const statementsReset = await resetStatements(cluster.sql);
   const workBefore = await dbWork(cluster.sql);
   const before = await sampleOnce(cluster.sql);
-  const sampler = startSampler(cluster.sql, 500);
+  const sampler = startSampler(cluster.sql, 1000);
   const cpuWindow = startCpuWindow(
     benchGroups(new Map(cluster.nodes.map((n, i) => [n.process.pid!, `Parley node ${i + 1}`]))),
   );
@@ -107,6 +109,9 @@ async function main() {
   const samples = await sampler.stop();
   // Load and drain: everything the load caused, including the bot replies it queued.
   const cpu = cpuWindow.stop({ 'load generator': load.cpuSeconds });
+  const statements = statementsReset
+    ? await readStatements(cluster.sql)
+    : { available: false, note: 'pg_stat_statements could not be reset (not loaded?)' };
   const work = dbWorkPerEvent(
     workBefore,
     await dbWork(cluster.sql),
@@ -193,7 +198,7 @@ async function main() {
     ai: 'offline bot (no API keys), replies sent to a fake Graph API',
     pgbenchClients: PGBENCH_CLIENTS,
     pgbenchSeconds: PGBENCH_SECONDS,
-    effectConcurrency: values['effect-concurrency'] ?? 'node default',
+    aiReplyConcurrency: values['ai-concurrency'] ?? 'node default',
   };
   const result: PartResult & Record<string, unknown> = {
     benchmark: 'ingest',
@@ -210,6 +215,7 @@ async function main() {
     cpu,
     cpuPerEvent,
     dbWorkPerEvent: work,
+    statements,
     profiles,
     markdown: [
       `${NODES} node processes, ${CONNECTIONS} keep-alive connections from a separate autocannon process, ${CONTACTS} contacts over three channels, ${SECONDS} s of load after ${WARMUP_SECONDS} s of warm-up.`,
@@ -275,6 +281,8 @@ async function main() {
         ['commits', 'rows inserted', 'rows updated', 'rows deleted', 'WAL bytes'],
         [[work.commits, work.inserted, work.updated, work.deleted, work.walBytes]],
       ),
+      '',
+      ...statementsMarkdown(statements, applied.allEvents),
       ...profiles.flatMap((p, i) => [
         '',
         `CPU profile of node ${i + 1}'s main thread (\`--cpu-prof\`, boot to shutdown: warm-up, load and drain):`,

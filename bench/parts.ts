@@ -18,6 +18,7 @@ export const PARTS: readonly BenchPart[] = [
     quick: ['--events', '600', '--conversations', '50', '--pgbench-seconds', '5'],
   },
   { name: 'ingest', script: 'ingest.bench.ts' },
+  { name: 'queue', script: 'queue.bench.ts' },
   { name: 'failover', script: 'failover.bench.ts' },
   { name: 'density', script: 'density.bench.ts' },
   { name: 'fanout', script: 'fanout.bench.ts', quick: [] },

@@ -55,10 +55,12 @@ COMMIT;
 
 /**
  * Every statement Parley runs for one customer message: the intake transaction (contact
- * lookup, inbox insert) and the apply transaction (pending rows, fencing, snapshot, event log,
- * message, list fields, effect job, inbox processed). The snapshot update comes first here: it
- * takes the row lock that Parley's shard ownership gives it, so two pgbench clients on one
- * conversation queue instead of colliding on the event version.
+ * lookup, inbox insert) and the apply transaction (pending rows, fencing, snapshot with the list
+ * fields, inbox processed, event log, message, analytics counter, effect job), as
+ * `server/runtime/apply.ts` sends them. pgbench waits for each statement; Parley pipelines the
+ * apply transaction's. The snapshot update comes first, as in Parley: it takes the row lock
+ * that Parley's shard ownership gives it, so two pgbench clients on one conversation queue
+ * instead of colliding on the event version.
  */
 export function fullEventScript(conversations: number, snapshot: string): string {
   return `
@@ -73,17 +75,20 @@ COMMIT;
 BEGIN;
 SELECT id FROM inbox WHERE conversation_id = (SELECT conversation_id FROM bench_convs WHERE n = :c) AND processed_at IS NULL ORDER BY id LIMIT 32;
 SELECT epoch FROM shard_leases WHERE shard = :shard FOR KEY SHARE;
-UPDATE conversations SET snapshot = ${quote(snapshot)}::jsonb, version = version + 1, armed_timers = armed_timers, updated_at = now()
+UPDATE conversations SET snapshot = ${quote(snapshot)}::jsonb, version = version + 1, armed_timers = armed_timers,
+       last_message_preview = 'bench', last_message_author = 'customer', last_message_at = now(),
+       last_inbound_at = now(), unread = unread + 1, updated_at = now()
   WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c) RETURNING version AS v \\gset
+UPDATE inbox SET processed_at = now() WHERE id = :inbox_id;
 INSERT INTO event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
   SELECT business_id, conversation_id, :v, :inbox_id, 'customer.message', '{"text":"bench"}', 'bot.idle', 'bot.thinking', 'pgbench', 1
     FROM bench_convs WHERE n = :c;
 INSERT INTO messages (business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
   SELECT business_id, conversation_id, 'in', 'customer', 'bench', '[]', 'received', 'pgb-' || :inbox_id FROM bench_convs WHERE n = :c;
-UPDATE conversations SET last_message_preview = 'bench', last_message_at = now(), last_inbound_at = now(), unread = unread + 1
-  WHERE id = (SELECT conversation_id FROM bench_convs WHERE n = :c);
+INSERT INTO analytics_buckets (business_id, bucket, channel, metric, slot, value)
+  SELECT business_id, date_trunc('hour', now()), 'whatsapp', 'messages.inbound', shard % 8, 1 FROM bench_convs WHERE n = :c
+  ON CONFLICT (business_id, bucket, channel, metric, slot) DO UPDATE SET value = analytics_buckets.value + excluded.value;
 INSERT INTO bench_jobs (id, name, data) VALUES (gen_random_uuid(), 'ai-reply', '{"effectId":"x","params":{"requestId":"1"}}');
-UPDATE inbox SET processed_at = now() WHERE id = :inbox_id;
 COMMIT;
 `;
 }
