@@ -11,10 +11,17 @@ import { filterQuery, type InboxFilter } from './conversation-store';
 /** api.md, "Conversations", parsed with the shared schemas the server answers with. */
 
 export const PAGE_SIZE = 50;
+/** The most one page may hold (the API's maximum). */
+export const MAX_PAGE_SIZE = 200;
 
-export const listConversations = (filter: InboxFilter, cursor?: string, signal?: AbortSignal) =>
+export const listConversations = (
+  filter: InboxFilter,
+  cursor?: string,
+  signal?: AbortSignal,
+  limit = PAGE_SIZE,
+) =>
   api.request('/api/conversations', {
-    query: { ...filterQuery(filter), cursor, limit: PAGE_SIZE },
+    query: { ...filterQuery(filter), cursor, limit },
     schema: conversationListResponseSchema,
     ...(signal ? { signal } : {}),
   });

@@ -10,7 +10,7 @@ import {
   type InboxFilter,
   type ListState,
 } from './conversation-store';
-import { listConversations } from './conversations.api';
+import { listConversations, MAX_PAGE_SIZE, PAGE_SIZE } from './conversations.api';
 
 export interface InboxList {
   list: ListState;
@@ -29,7 +29,8 @@ export interface InboxList {
 /**
  * The view's conversations: the first page, further pages on demand, and every feed event
  * applied as it comes (upsert by version, into or out of the view). A reset or a reconnect
- * fetches the first page again into a fresh list, so nothing stays stale.
+ * fetches the list again into a fresh one, so nothing stays stale: as many rows as were loaded
+ * (up to the API's largest page), so an agent scrolled down keeps their place.
  */
 export function useInboxList(filter: InboxFilter, meId: string): InboxList {
   // The list mutates in place (see conversation-store.ts), so changes go through a ref, never
@@ -60,14 +61,17 @@ export function useInboxList(filter: InboxFilter, meId: string): InboxList {
     live.current.loadingMore = false;
     // A new view starts empty; a reload of the same view keeps its rows until the answer.
     const key = `${view}|${channel ?? ''}|${assignee ?? ''}|${meId}`;
+    let limit = PAGE_SIZE;
     if (live.current.key !== key) {
       live.current.key = key;
       commit(emptyList());
       setCursor(null);
       setStatus('loading');
+    } else {
+      limit = Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, current.current.order.length));
     }
     setLoadingMore(false);
-    listConversations({ view, channel, assignee }, undefined, controller.signal).then(
+    listConversations({ view, channel, assignee }, undefined, controller.signal, limit).then(
       (page) => {
         if (gen !== live.current.generation) return;
         commit(addPage(emptyList(), page.items, belongs));
