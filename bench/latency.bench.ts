@@ -13,8 +13,10 @@ import { round1, table, type PartResult } from './lib/result';
 /**
  * End-to-end latency: a signed webhook POSTed to node A → the `conversation:updated` (or
  * `:created`) that carries its message on a dashboard socket connected to node B, at 25 %, 50 %
- * and 75 % of the sustainable rate the ingest part measured (the lower of accepted webhooks/s
- * and applied customer messages/s: above that the backlog, and so the latency, only grows).
+ * and 75 % of the sustainable rate the ingest part measured: customer messages applied per
+ * second over its load and drain, i.e. with every bot reply they caused also applied and sent
+ * (or, from older results, the lower of accepted webhooks/s and customer messages applied while
+ * the load ran). Above that rate the backlog, and so the latency, only grows.
  *
  *   npm run bench:latency [-- --quick] [--saturation 120 --seconds 20 --contacts 600]
  */
@@ -42,9 +44,11 @@ function saturation(): { rate: number; source: string } {
   if (!newest) return { rate: 40, source: 'default (no ingest result yet)' };
   const r = JSON.parse(readFileSync(join(dir, newest), 'utf8')) as {
     load?: { acceptedPerSecond?: number };
-    applied?: { customerPerSecond?: number };
+    applied?: { customerPerSecond?: number; overallCustomerPerSecond?: number };
   };
-  const rate = Math.min(r.load?.acceptedPerSecond ?? 40, r.applied?.customerPerSecond ?? 40);
+  const rate =
+    r.applied?.overallCustomerPerSecond ??
+    Math.min(r.load?.acceptedPerSecond ?? 40, r.applied?.customerPerSecond ?? 40);
   return { rate: Math.max(4, rate), source: newest };
 }
 
