@@ -292,7 +292,8 @@ async function main() {
     ],
     caveats: [
       'Load generator, both nodes, PostgreSQL and Redis share the same 2 cores: the load generator itself takes a share of the CPU the nodes would have on a real deployment.',
-      '“Applied events” counts every event_log row: a customer message also causes the bot’s ai.replied event, so all events ≈ 2 × customer messages in steady state.',
+      '“Applied events” counts every event_log row: customer messages, the bot’s ai.replied events and the rest. Messages that arrive while the bot is still answering are answered together, so there are fewer bot replies than customer messages.',
+      'The per-statement table includes the benchmark’s own sampler (counts of the backlog and the queued jobs, once a second), which is not Parley’s work.',
       'pgbench runs after the nodes stop, on the same database with the rows the run created; it does none of the HTTP, JSON, HMAC, XState or pg-boss work, so the ratio is the share of raw database capacity Parley turns into applied events.',
     ],
     reproduce: `npm run bench:ingest -- --contacts ${CONTACTS} --seconds ${SECONDS} --connections ${CONNECTIONS}`,
