@@ -201,13 +201,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
               where shard = any($1::int[]) and fire_at <= now()
               order by fire_at limit 500 for update skip locked) d
             where t.conversation_id = d.conversation_id and t.timer_id = d.timer_id
-            returning t.*)
+            returning t.*),
+         -- The conversations' inbox locks (see insertInbox), in the same order, before any id.
+         locked as (
+           select count(*) as n from (
+             select pg_advisory_xact_lock(hashtextextended(c, 0))
+               from (select distinct conversation_id::text collate "C" as c from due order by c) s) l)
          insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
          select business_id, conversation_id, shard, 'timer',
                 conversation_id || ':' || timer_id || ':' || armed_version,
                 event->>'type',
                 jsonb_build_object('timerId', timer_id, 'armedVersion', armed_version)
-           from due
+           from due, locked
          on conflict (source, source_event_id) do nothing
          returning conversation_id, shard`,
         [owned],
@@ -220,6 +225,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   async function insertInbox(tx: Tx, inputs: InboxInput[]): Promise<InboxRef[]> {
     const refs: InboxRef[] = [];
+    if (inputs.length === 0) return refs;
+    // An inbox id is drawn when the row is inserted, but the row is seen when its transaction
+    // commits: two inserts for one conversation (a customer message and an AI reply, say) could
+    // commit in the other order, and the owner would apply the higher id first (found by the
+    // chaos test). A per-conversation lock held from here to the commit makes id order the
+    // commit order. Taken in one pass in byte order (as `fireTimers` does, `collate "C"`), so
+    // two writers never wait on each other in a circle.
+    await tx.sql.query(
+      `select pg_advisory_xact_lock(hashtextextended(c, 0)) from unnest($1::text[]) as c`,
+      [[...new Set(inputs.map((i) => i.conversationId))].sort()],
+    );
     for (const input of inputs) {
       const shard = shardOf(input.conversationId);
       const rows = await tx.sql.query<{ id: number }>(

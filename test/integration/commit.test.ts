@@ -197,5 +197,39 @@ for (const mode of MODES) {
       });
       expect(await aiJobs(seeded)).toBe(0);
     });
+
+    it("makes a conversation's inbox rows visible in id order: a slow writer holds the next back", async () => {
+      const seeded = await seedConversation(db, businessId);
+      const input = (key: string) => ({
+        businessId,
+        conversationId: seeded.conversationId,
+        source: 'system' as const,
+        sourceEventId: `order-test:${seeded.conversationId}:${key}`,
+        type: 'message.status',
+        payload: { status: 'delivered', providerMessageIds: [] },
+      });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstInserted!: () => void;
+      const inserted = new Promise<void>((resolve) => (firstInserted = resolve));
+      // The first writer draws its id, then waits before it commits (a slow or frozen node).
+      const first = db.transaction(async (tx) => {
+        const refs = await node.app.runtime.insertInbox(tx, [input('a')]);
+        firstInserted();
+        await held;
+        return refs;
+      });
+      await inserted;
+      const second = db.transaction((tx) => node.app.runtime.insertInbox(tx, [input('b')]));
+      const early = await Promise.race([
+        second.then(() => 'committed'),
+        new Promise((r) => setTimeout(() => r('waiting'), 300)),
+      ]);
+      release();
+      const [a] = await first;
+      const [b] = await second;
+      expect(early).toBe('waiting');
+      expect(b!.inboxId).toBeGreaterThan(a!.inboxId);
+    });
   });
 }
