@@ -17,7 +17,7 @@ import {
   emptyPatch,
   patchOutbound,
   projectEvent,
-  type ConversationPatch,
+  type BatchSink,
   type StatusChange,
 } from './projections';
 import { statePath } from './state-path';
@@ -247,7 +247,6 @@ export async function commit(
   events: PlannedEvent[],
   epoch: number,
 ): Promise<{ committed: Committed; conversation: LoadedConversation }> {
-  const last = events.at(-1);
   const lastResult = [...events].reverse().find((p) => p.result)?.result ?? null;
   const messages: CreatedMessage[] = [];
   const statuses: StatusChange[] = [];
@@ -270,7 +269,18 @@ export async function commit(
     // (the event log's unique key would otherwise fail first and hide the reason).
     const patch = emptyPatch();
     const writes = new Pipeline(tx.sql);
-    writeEvents(deps, tx, writes, before, events, epoch, patch, messages, statuses, existing);
+    const batch: BatchWrite = {
+      deps,
+      tx,
+      pipe: writes,
+      conversation: before,
+      epoch,
+      patch,
+      messages,
+      statuses,
+      existing,
+    };
+    writeEvents(batch, events);
     writeAnalytics(writes, analytics, delta);
     pipe.query(
       `update conversations
@@ -337,7 +347,7 @@ export async function commit(
       state: lastResult?.state ?? (pathOf(after.snapshot).split('.')[0] as ConversationState),
       path: pathOf(after.snapshot),
       assigneeId: after.snapshot.context.assigneeId,
-      version: last?.version ?? before.version,
+      version: after.version,
       previousVersion: before.version,
       events: events.map((p) => ({
         inboxId: p.row.id,
@@ -351,19 +361,18 @@ export async function commit(
   };
 }
 
-/** The batch's event log rows, read-model projections, timers and effects, into `pipe`. */
-function writeEvents(
-  deps: CommitDeps,
-  tx: Tx,
-  pipe: Pipeline,
-  conversation: LoadedConversation,
-  events: PlannedEvent[],
-  epoch: number,
-  patch: ConversationPatch,
-  messages: CreatedMessage[],
-  statuses: StatusChange[],
-  existing: Set<string>,
-): void {
+/** One batch's writes: the projections' sink, plus what the commit's own statements need. */
+interface BatchWrite extends BatchSink {
+  readonly deps: CommitDeps;
+  readonly tx: Tx;
+  readonly epoch: number;
+  /** Ids of messages an earlier attempt already wrote (not new, so not for the feed). */
+  readonly existing: Set<string>;
+}
+
+/** The batch's event log rows, read-model projections, timers and effects, into its pipeline. */
+function writeEvents(batch: BatchWrite, events: PlannedEvent[]): void {
+  const { deps, pipe, conversation, epoch } = batch;
   pipe.query(
     `insert into event_log (business_id, conversation_id, version, inbox_id, type, payload, from_state, to_state, applied_by, epoch)
      select $1::uuid, $2::uuid, e.version, e.inbox_id, e.type, e.payload::jsonb, e.from_state, e.to_state, $3::text, $4::bigint
@@ -383,23 +392,14 @@ function writeEvents(
     ],
   );
   for (const p of events) {
-    projectEvent(pipe, conversation, p.row, patch, messages, statuses);
-    if (p.result) writeResult(deps, tx, pipe, conversation, p, patch, messages, existing);
+    projectEvent(batch, p.row);
+    if (p.result) writeResult(batch, p, p.result);
   }
 }
 
-function writeResult(
-  deps: CommitDeps,
-  tx: Tx,
-  pipe: Pipeline,
-  conversation: LoadedConversation,
-  p: PlannedEvent,
-  patch: ConversationPatch,
-  messages: CreatedMessage[],
-  existing: Set<string>,
-): void {
-  const { row, result } = p;
-  if (!result) return;
+function writeResult(batch: BatchWrite, p: PlannedEvent, result: StepResult): void {
+  const { deps, tx, pipe, conversation, patch, messages, existing } = batch;
+  const { row } = p;
   for (const t of result.cancelTimers) {
     pipe.query(`delete from timers where conversation_id = $1 and timer_id = $2`, [
       conversation.id,

@@ -41,20 +41,25 @@ const STATUS_SET = `update messages m set status = $3, error_code = coalesce($4,
   where m.conversation_id = $1 and m.direction = 'out'
     and ($3 = 'failed' or ${rank('$3')} > ${rank('m.status')})`;
 
+/** Where a batch's projections go: its pipeline, and what they tell the commit. */
+export interface BatchSink {
+  readonly pipe: Pipeline;
+  readonly conversation: LoadedConversation;
+  readonly patch: ConversationPatch;
+  /** Messages the batch created, for the feed. */
+  readonly messages: CreatedMessage[];
+  /** Delivery statuses that moved, for the feed (known once the pipeline settles). */
+  readonly statuses: StatusChange[];
+}
+
 /**
  * The read models an inbox event updates, in the transition's transaction: the message
  * timeline, delivery statuses, reactions, and (through `patch`) the conversation's list fields.
  * Runs for every event, whether or not the machine took it. Every statement goes into the
- * batch's pipeline; `messages` and `statuses` are filled in when it settles.
+ * batch's pipeline; `statuses` are filled in when it settles.
  */
-export function projectEvent(
-  pipe: Pipeline,
-  conversation: LoadedConversation,
-  row: InboxRow,
-  patch: ConversationPatch,
-  messages: CreatedMessage[],
-  statuses: StatusChange[],
-): void {
+export function projectEvent(sink: BatchSink, row: InboxRow): void {
+  const { pipe, conversation, patch, messages, statuses } = sink;
   const p = row.payload;
   switch (row.type) {
     case 'customer.message': {

@@ -111,6 +111,13 @@ export interface Runtime {
 }
 
 /**
+ * A conversation's inbox lock (see `insertInbox`), on the SQL expression of its id as text.
+ * Every writer of inbox rows takes it, in byte order of the ids.
+ */
+const INBOX_LOCK = (conversationIdText: string) =>
+  `pg_advisory_xact_lock(hashtextextended(${conversationIdText}, 0))`;
+
+/**
  * The actor host of one node (DESIGN.md, "One inbound message, end to end", steps 3–7):
  * inbox, shard leases with fencing, hints through the fabric with a sweep behind them,
  * per-conversation mailboxes, effect jobs on pg-boss and durable timers.
@@ -205,7 +212,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
          -- The conversations' inbox locks (see insertInbox), in the same order, before any id.
          locked as (
            select count(*) as n from (
-             select pg_advisory_xact_lock(hashtextextended(c, 0))
+             select ${INBOX_LOCK('c')}
                from (select distinct conversation_id::text collate "C" as c from due order by c) s) l)
          insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
          select business_id, conversation_id, shard, 'timer',
@@ -232,10 +239,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // chaos test). A per-conversation lock held from here to the commit makes id order the
     // commit order. Taken in one pass in byte order (as `fireTimers` does, `collate "C"`), so
     // two writers never wait on each other in a circle.
-    await tx.sql.query(
-      `select pg_advisory_xact_lock(hashtextextended(c, 0)) from unnest($1::text[]) as c`,
-      [[...new Set(inputs.map((i) => i.conversationId))].sort()],
-    );
+    await tx.sql.query(`select ${INBOX_LOCK('c')} from unnest($1::text[]) as c`, [
+      [...new Set(inputs.map((i) => i.conversationId))].sort(),
+    ]);
     for (const input of inputs) {
       const shard = shardOf(input.conversationId);
       const rows = await tx.sql.query<{ id: number }>(

@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerBusiness, totpCode, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import type { SpawnedNode } from '../helpers/spawn-node';
-import { TEST_SECRETS } from '../helpers/test-node';
 import {
-  metaTextMessage,
-  signMetaDelivery,
   startFakeMetaGraph,
   startFakePaystack,
   type FakeMetaGraph,
   type FakePaystack,
 } from '../fakes';
 import { expectHeading, launchChromium, requireChromium, startWebNode } from './browser';
+import { postMetaText } from '../helpers/meta';
 
 const SUITE = 'browser: the live inbox and analytics, end to end';
 const executable = requireChromium(SUITE);
@@ -37,14 +35,11 @@ describe.skipIf(!executable)(SUITE, () => {
     request(node.url, path, { token: owner.accessToken, json, method });
 
   async function customerSays(text: string) {
-    const signed = signMetaDelivery(
-      metaTextMessage({ channel: 'whatsapp', pageOrPhoneId: phoneId, from: customer, text }),
-      TEST_SECRETS.META_APP_SECRET,
-    );
-    const res = await request(node.url, '/api/webhooks/meta', {
-      method: 'POST',
-      body: signed.body,
-      headers: signed.headers,
+    const res = await postMetaText(node.url, {
+      channel: 'whatsapp',
+      pageOrPhoneId: phoneId,
+      from: customer,
+      text,
     });
     expect(res.status).toBe(200);
   }

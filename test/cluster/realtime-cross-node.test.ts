@@ -2,16 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedEntry, PresenceUpdated } from '../../shared/realtime.events';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { addMember, registerBusiness } from '../helpers/auth';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
-import { request } from '../helpers/http';
 import { connectFeed, connectSocket, type DashboardSocket } from '../helpers/realtime';
 import { waitUntil } from '../helpers/seed';
 import { requireServices, TEST_REDIS_URL } from '../helpers/services';
 import { spawnNode, type SpawnedNode } from '../helpers/spawn-node';
 import { TEST_SECRETS } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 /**
  * DESIGN.md guarantee 8 across processes: two nodes on one PostgreSQL and one Redis. Webhooks
@@ -98,19 +96,11 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
     for (let round = 0; round < MESSAGES_EACH; round++) {
       await Promise.all(
         customers.map(async (from) => {
-          const signed = signMetaDelivery(
-            metaTextMessage({
-              channel: 'messenger',
-              pageOrPhoneId: PAGE_ID,
-              from,
-              text: `m${round}`,
-            }),
-            TEST_SECRETS.META_APP_SECRET,
-          );
-          const res = await request(nodeB.url, '/api/webhooks/meta', {
-            method: 'POST',
-            body: signed.body,
-            headers: signed.headers,
+          const res = await postMetaText(nodeB.url, {
+            channel: 'messenger',
+            pageOrPhoneId: PAGE_ID,
+            from,
+            text: `m${round}`,
           });
           expect(res.status).toBe(200);
         }),

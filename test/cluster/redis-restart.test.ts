@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { registerBusiness } from '../helpers/auth';
 import { findBinary } from '../helpers/binaries';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
@@ -12,6 +10,7 @@ import { waitUntil } from '../helpers/seed';
 import { IN_CI, requireServices } from '../helpers/services';
 import { spawnNode, type SpawnedNode } from '../helpers/spawn-node';
 import { TEST_SECRETS } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 /**
  * A Redis crash and restart (keys lost) delays work, never stops it. Regression: socket.io's
@@ -59,14 +58,11 @@ describe.skipIf(!haveServices)(SUITE, () => {
   });
 
   async function customerSays(from: string, text: string) {
-    const signed = signMetaDelivery(
-      metaTextMessage({ channel: 'messenger', pageOrPhoneId: pageId, from, text }),
-      TEST_SECRETS.META_APP_SECRET,
-    );
-    const res = await request(node.url, '/api/webhooks/meta', {
-      method: 'POST',
-      body: signed.body,
-      headers: signed.headers,
+    const res = await postMetaText(node.url, {
+      channel: 'messenger',
+      pageOrPhoneId: pageId,
+      from,
+      text,
     });
     expect(res.status).toBe(200);
   }

@@ -9,12 +9,11 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { OutboundMessage, OutboundSender } from '../../server/runtime/effects';
 import type { Runtime } from '../../server/runtime/runtime';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery, type SignedDelivery } from '../fakes/signing';
+import type { SignedDelivery } from '../fakes/signing';
 import { registerBusiness, type Signup } from './auth';
 import { request } from './http';
 import { seedIntegration, waitUntil } from './seed';
-import { TEST_SECRETS } from './test-node';
+import { postMetaText } from './meta';
 
 /**
  * The shop the commerce tests sell from: a business registered through the API, one payment
@@ -137,14 +136,11 @@ export async function openShop(
 
 /** A customer writes to the shop on WhatsApp: a signed Meta webhook, as Meta sends it. */
 export async function customerSays(node: RunningNode, shop: Shop, from: string, text: string) {
-  const signed = signMetaDelivery(
-    metaTextMessage({ channel: 'whatsapp', pageOrPhoneId: shop.phoneId, from, text }),
-    TEST_SECRETS.META_APP_SECRET,
-  );
-  const res = await request(node.url, '/api/webhooks/meta', {
-    method: 'POST',
-    body: signed.body,
-    headers: signed.headers,
+  const res = await postMetaText(node.url, {
+    channel: 'whatsapp',
+    pageOrPhoneId: shop.phoneId,
+    from,
+    text,
   });
   if (res.status !== 200) throw new Error(`meta webhook: ${res.status} ${res.text}`);
 }

@@ -8,12 +8,10 @@ import {
 import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { Runtime } from '../../server/runtime/runtime';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import type { Signup } from './auth';
 import { request, type RequestOptions, type TestResponse } from './http';
+import { postMetaText } from './meta';
 import { waitUntil } from './seed';
-import { TEST_SECRETS } from './test-node';
 
 /** The AI stand-in: echoes the customer, or hands off when the customer writes "human". */
 export function echoBot(runtime: Runtime, db: () => Database) {
@@ -57,12 +55,11 @@ export function inboxDriver(deps: {
     api<T>(who, path, { method: 'POST', ...options });
 
   async function customerWrites(channel: Channel, from: string, text: string) {
-    const payload = metaTextMessage({ channel, pageOrPhoneId: deps.accounts[channel], from, text });
-    const signed = signMetaDelivery(payload, TEST_SECRETS.META_APP_SECRET);
-    const res = await request(deps.node().url, '/api/webhooks/meta', {
-      method: 'POST',
-      body: signed.body,
-      headers: signed.headers,
+    const res = await postMetaText(deps.node().url, {
+      channel,
+      pageOrPhoneId: deps.accounts[channel],
+      from,
+      text,
     });
     expect(res.status).toBe(200);
   }

@@ -10,8 +10,6 @@ import type { RunningNode, StartOptions } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { Env } from '../../server/config';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { openAIError, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
 import {
   customerSays as ingestCustomerMessage,
@@ -31,7 +29,8 @@ import {
 import { request } from '../helpers/http';
 import { seedBusiness, seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
-import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
+import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 const haveServices = await requireServices('analytics [full]', 'postgres', 'redis');
 
@@ -77,19 +76,11 @@ for (const mode of MODES) {
     };
 
     const messengerSays = async (text: string) => {
-      const signed = signMetaDelivery(
-        metaTextMessage({
-          channel: 'messenger',
-          pageOrPhoneId: pageId,
-          from: messengerCustomer,
-          text,
-        }),
-        TEST_SECRETS.META_APP_SECRET,
-      );
-      const res = await request(node.url, '/api/webhooks/meta', {
-        method: 'POST',
-        body: signed.body,
-        headers: signed.headers,
+      const res = await postMetaText(node.url, {
+        channel: 'messenger',
+        pageOrPhoneId: pageId,
+        from: messengerCustomer,
+        text,
       });
       expect(res.status).toBe(200);
     };

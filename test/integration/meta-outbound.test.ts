@@ -4,13 +4,12 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { Runtime } from '../../server/runtime/runtime';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
-import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
+import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 const haveServices = await requireServices('meta outbound [full]', 'postgres', 'redis');
 
@@ -86,15 +85,7 @@ for (const mode of MODES) {
     ) => {
       const account =
         channel === 'whatsapp' ? ids.phone : channel === 'messenger' ? ids.page : ids.ig;
-      const signed = signMetaDelivery(
-        metaTextMessage({ channel, pageOrPhoneId: account, from, text }),
-        TEST_SECRETS.META_APP_SECRET,
-      );
-      const res = await request(node.url, '/api/webhooks/meta', {
-        method: 'POST',
-        body: signed.body,
-        headers: signed.headers,
-      });
+      const res = await postMetaText(node.url, { channel, pageOrPhoneId: account, from, text });
       expect(res.status).toBe(200);
     };
     const conversationOf = async (externalId: string) =>

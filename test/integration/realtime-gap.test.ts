@@ -4,14 +4,12 @@ import type { RunningNode } from '../../server/main';
 import { appendFeed } from '../../server/realtime/feed.pg';
 import { userRoom } from '../../server/realtime/rooms';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { registerBusiness, type Signup } from '../helpers/auth';
-import { request } from '../helpers/http';
 import { connectFeed, sleep } from '../helpers/realtime';
 import { seedIntegration, waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
-import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
+import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 /**
  * DESIGN.md guarantee 8: "a dropped broadcast is detected and healed". During a burst the
@@ -52,14 +50,11 @@ for (const mode of MODES) {
       const sql = node.app.database.sql;
       const customers = Array.from({ length: CONVERSATIONS }, () => `psid-${randomUUID()}`);
       const post = async (from: string, text: string) => {
-        const signed = signMetaDelivery(
-          metaTextMessage({ channel: 'messenger', pageOrPhoneId: page, from, text }),
-          TEST_SECRETS.META_APP_SECRET,
-        );
-        const res = await request(node.url, '/api/webhooks/meta', {
-          method: 'POST',
-          body: signed.body,
-          headers: signed.headers,
+        const res = await postMetaText(node.url, {
+          channel: 'messenger',
+          pageOrPhoneId: page,
+          from,
+          text,
         });
         expect(res.status).toBe(200);
       };

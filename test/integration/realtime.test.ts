@@ -11,14 +11,13 @@ import type {
   TypingEvent,
 } from '../../shared/realtime.events';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
-import { metaTextMessage } from '../fakes/meta-payloads';
-import { signMetaDelivery } from '../fakes/signing';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { connectFeed, connectSocket, sleep, type DashboardSocket } from '../helpers/realtime';
 import { seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
+import { postMetaText } from '../helpers/meta';
 
 /**
  * Dashboards over socket.io on the node's uWS app (api.md "Socket.io"): the handshake, the
@@ -51,14 +50,11 @@ for (const mode of MODES) {
       return c;
     };
     const postText = async (page: string, from: string, text: string) => {
-      const signed = signMetaDelivery(
-        metaTextMessage({ channel: 'messenger', pageOrPhoneId: page, from, text }),
-        TEST_SECRETS.META_APP_SECRET,
-      );
-      const res = await request(node.url, '/api/webhooks/meta', {
-        method: 'POST',
-        body: signed.body,
-        headers: signed.headers,
+      const res = await postMetaText(node.url, {
+        channel: 'messenger',
+        pageOrPhoneId: page,
+        from,
+        text,
       });
       expect(res.status).toBe(200);
     };
