@@ -2,6 +2,7 @@ import { and, assign, enqueueActions, setup } from 'xstate';
 import type { ConversationEffect } from '../../shared/conversation.effects';
 import type { ConversationEvent, ConversationInput } from '../../shared/conversation.events';
 import type { Channel, PaymentProvider } from '../../shared/domain';
+import { formatMoney } from '../../shared/money';
 
 /**
  * One customer conversation: `bot → handoff → checkout → paid`, plus `closed` and `optedOut`.
@@ -63,9 +64,6 @@ export const paymentMatches = (c: PendingCheckout | null, p: PaymentEvent): bool
   c.provider === p.provider &&
   c.amountMinor === p.amountMinor &&
   c.currency.toUpperCase() === p.currency.toUpperCase();
-
-const formatMoney = (minor: number, currency: string) =>
-  `${(minor / 100).toFixed(2)} ${currency.toUpperCase()}`;
 
 // Effect actions do nothing when run: the host reads their params from the transition result.
 const describe =

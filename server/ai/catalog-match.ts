@@ -35,7 +35,3 @@ export function bestMatches(catalog: readonly CatalogItem[], text: string): Cata
   const top = Math.max(0, ...scored.map((s) => s.score));
   return top === 0 ? [] : scored.filter((s) => s.score === top).map((s) => s.item);
 }
-
-export function formatMoney(minor: number, currency: string): string {
-  return `${(minor / 100).toFixed(2)} ${currency.toUpperCase()}`;
-}

@@ -1,4 +1,5 @@
-import { bestMatches, formatMoney, words } from './catalog-match';
+import { formatMoney } from '../../shared/money';
+import { bestMatches, words } from './catalog-match';
 import type { CatalogItem, LlmPrompt } from './llm-provider';
 
 /**

@@ -1,5 +1,6 @@
 import type { Channel, MessageAuthor } from '../../shared/domain';
-import { matchScore, formatMoney, words } from './catalog-match';
+import { formatMoney } from '../../shared/money';
+import { matchScore, words } from './catalog-match';
 import type { CatalogItem, ChatTurn, LlmPrompt } from './llm-provider';
 
 /** Bounds on what goes into one prompt, so cost and latency stay flat as data grows. */

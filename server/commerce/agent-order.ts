@@ -13,6 +13,7 @@ import type { OrderRouteDeps } from './orders.routes';
 const REFUSALS: Record<string, [AppError['code'], string]> = {
   unknown_product: ['bad_request', 'An item is not in the catalog (or is switched off).'],
   mixed_currency: ['bad_request', 'The items are priced in different currencies.'],
+  amount_too_large: ['bad_request', 'The order total is too large.'],
   out_of_stock: ['conflict', 'There is not enough stock for this order.'],
   no_payment_provider: ['conflict', 'No payment provider is enabled for this currency.'],
   provider_unavailable: ['unavailable', 'The payment provider did not answer. Try again shortly.'],

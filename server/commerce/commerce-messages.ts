@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../shared/domain';
 import type { OrderItem } from '../persistence/schema';
-import { formatMoney } from './money';
+import { formatMoney } from '../../shared/money';
 import { orderCode } from './orders.pg';
 
 /**

@@ -5,7 +5,7 @@ import type { EffectHandler } from '../runtime/effects';
 import type { Runtime } from '../runtime/runtime';
 import { renderTemplate } from '../runtime/templates';
 import { fulfilParamsSchema } from './effect-params';
-import { formatMoney } from './money';
+import { formatMoney } from '../../shared/money';
 import type { Notifications } from './notifications';
 import { orderCode } from './orders.pg';
 

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { OrderStatus } from '../../shared/domain';
-import { formatMoney } from './money';
+import { formatMoney } from '../../shared/money';
 import type { InvoiceRow } from './invoices.pg';
 
 export interface InvoiceDocument {

@@ -1,5 +1,5 @@
 import type { CommerceNotice } from '../../shared/commerce.schema';
-import { formatMoney } from './money';
+import { formatMoney } from '../../shared/money';
 import { orderCode } from './orders.pg';
 
 export interface NoticeEmail {

@@ -7,7 +7,10 @@ export type OrderRow = typeof orders.$inferSelect;
 
 export type Priced =
   | { ok: true; items: OrderItem[]; totalMinor: number; currency: string }
-  | { ok: false; reason: 'unknown_product' | 'mixed_currency' | 'out_of_stock' };
+  | {
+      ok: false;
+      reason: 'unknown_product' | 'mixed_currency' | 'out_of_stock' | 'amount_too_large';
+    };
 
 /** The same SKU asked for twice is one line; order does not matter. */
 export function mergeItems(items: readonly CheckoutItem[]): CheckoutItem[] {
@@ -67,6 +70,8 @@ export async function priceItems(
     totalMinor += product.priceMinor * qty;
   }
   if (currencies.size !== 1) return { ok: false, reason: 'mixed_currency' };
+  // Amounts are JS numbers end to end: past 2^53 they would silently round.
+  if (!Number.isSafeInteger(totalMinor)) return { ok: false, reason: 'amount_too_large' };
   return { ok: true, items, totalMinor, currency: [...currencies][0] as string };
 }
 

@@ -18,13 +18,8 @@ import { ApiError } from '../api/api-error';
 import { api } from '../api/client';
 import { useLiveEvent, useLiveReset } from '../realtime/live';
 import { Button } from '../ui/button';
-import {
-  currencyDigits,
-  formatDateTime,
-  formatDuration,
-  formatMoney,
-  formatPercent,
-} from '../ui/format';
+import { currencyExponent, formatMoney } from '../../../shared/money';
+import { formatDateTime, formatDuration, formatPercent } from '../ui/format';
 import { CHANNEL_LABELS, STATE_LABELS } from '../ui/labels';
 import { LoadState } from '../ui/load-state';
 import { NotConnected } from '../ui/not-connected';
@@ -289,7 +284,7 @@ function Dashboard({ summary, range }: { summary: AnalyticsSummary; range: Range
                 <YAxis
                   width={56}
                   tickFormatter={(v: number) =>
-                    compact.format(v / 10 ** currencyDigits(shownCurrency))
+                    compact.format(v / 10 ** currencyExponent(shownCurrency))
                   }
                 />
                 <Tooltip

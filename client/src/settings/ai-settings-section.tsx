@@ -8,7 +8,7 @@ import { getAiSettings, saveAiSettings } from '../api/settings.api';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Field, TextField } from '../ui/field';
-import { fromMinorUnits, toMinorUnits } from '../ui/format';
+import { fromMinorUnits, toMinorUnits } from '../../../shared/money';
 import { LoadState } from '../ui/load-state';
 import { PageHeader } from '../ui/page-header';
 import { useAction } from '../ui/use-action';

@@ -10,7 +10,7 @@ import {
 } from '../api/products.api';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
-import { formatMoney } from '../ui/format';
+import { formatMoney } from '../../../shared/money';
 import { LoadState } from '../ui/load-state';
 import { NotConnected } from '../ui/not-connected';
 import { PageHeader } from '../ui/page-header';

@@ -4,7 +4,7 @@ import { productInputSchema, type Product, type ProductInput } from '../api/prod
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Field, TextField } from '../ui/field';
-import { fromMinorUnits, toMinorUnits } from '../ui/format';
+import { fromMinorUnits, toMinorUnits } from '../../../shared/money';
 
 interface ProductFormProps {
   initial: Product | null;

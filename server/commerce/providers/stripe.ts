@@ -6,6 +6,7 @@ import {
   type ProviderEndpoints,
   type Verification,
 } from './provider';
+import { fromStripeAmount, toStripeAmount } from './stripe-amounts';
 
 /** Stripe wants `expires_at` between 30 minutes and 24 hours from now. */
 const MIN_EXPIRY_S = 31 * 60;
@@ -67,6 +68,17 @@ export function createStripeClient(
       const now = Math.floor(Date.now() / 1000);
       const wanted = Math.floor(request.expiresAt.getTime() / 1000);
       const expiresAt = Math.min(now + MAX_EXPIRY_S, Math.max(now + MIN_EXPIRY_S, wanted));
+      const lineItems = request.items.map((item) => ({
+        item,
+        unitAmount: toStripeAmount(item.unitPriceMinor, request.currency),
+      }));
+      if (lineItems.some((l) => l.unitAmount === null)) {
+        throw new ProviderError(
+          'stripe',
+          'invalid_request',
+          `${request.currency} amount not whole`,
+        );
+      }
       try {
         const session = await stripe.checkout.sessions.create(
           {
@@ -76,11 +88,11 @@ export function createStripeClient(
             cancel_url: request.returnUrl,
             expires_at: expiresAt,
             metadata: { ...request.metadata, reference: request.reference },
-            line_items: request.items.map((item) => ({
+            line_items: lineItems.map(({ item, unitAmount }) => ({
               quantity: item.quantity,
               price_data: {
                 currency: request.currency.toLowerCase(),
-                unit_amount: item.unitPriceMinor,
+                unit_amount: unitAmount as number,
                 product_data: { name: item.name.slice(0, 200) || item.sku },
               },
             })),
@@ -106,11 +118,13 @@ export function createStripeClient(
       }
       if (session.client_reference_id !== payment.reference) return { status: 'pending' };
       if (session.payment_status === 'paid') {
+        const currency = (session.currency ?? '').toUpperCase();
         return {
           status: 'succeeded',
           reference: payment.reference,
-          amountMinor: session.amount_total ?? -1,
-          currency: (session.currency ?? '').toUpperCase(),
+          amountMinor:
+            session.amount_total == null ? -1 : fromStripeAmount(session.amount_total, currency),
+          currency,
           providerPaymentId: session.id,
         };
       }

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
+import { fromStripeAmount } from '../providers/stripe-amounts';
 import type { PaymentNotice } from './payment-notice';
 
 /** The part of a Checkout Session Parley reads (wire-specs.md §4.2). */
@@ -54,7 +55,8 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice {
     provider: 'stripe',
     eventId: event.id,
     reference: s.client_reference_id as string,
-    amountMinor: s.amount_total ?? null,
+    amountMinor:
+      s.amount_total == null || !s.currency ? null : fromStripeAmount(s.amount_total, s.currency),
     currency: s.currency ? s.currency.toUpperCase() : null,
     providerPaymentId: s.id,
     reason: outcome === 'failed' ? 'async payment failed' : null,
