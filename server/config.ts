@@ -111,7 +111,16 @@ const envSchema = z.object({
   /** AI replies this node works on at once (LLM calls are slow; the other queues take one). */
   AI_REPLY_CONCURRENCY: int(4, 1, 64),
   /** Defaults for new conversations: payment link lifetime and handoff queue patience. */
-  CHECKOUT_TTL_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
+  /** Unset: 24 hours, or 3 minutes in the demo, so an abandoned link is seen to expire. */
+  CHECKOUT_TTL_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(30 * 24 * 60 * 60 * 1000)
+      .optional(),
+  ),
   HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   /** Feed entries older than this may be pruned, keeping at least FEED_KEEP_MIN per business. */
   FEED_RETENTION_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
@@ -207,6 +216,8 @@ export interface Config {
   /** Where the built SPA lives; the node serves it when `index.html` is there. */
   client: { distDir: string };
 }
+
+const DEMO_CHECKOUT_TTL_MS = 3 * 60 * 1000;
 
 /** `client/dist` of this checkout, wherever the process was started from. */
 const DEFAULT_CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
@@ -309,7 +320,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     runtime: {
       leaseTtlMs: e.LEASE_TTL_MS,
       leaseTickMs: Math.min(e.LEASE_TICK_MS, Math.floor(e.LEASE_TTL_MS / 3)),
-      checkoutTtlMs: e.CHECKOUT_TTL_MS,
+      checkoutTtlMs: e.CHECKOUT_TTL_MS ?? (demo ? DEMO_CHECKOUT_TTL_MS : 24 * 60 * 60 * 1000),
       handoffWaitMs: e.HANDOFF_WAIT_MS,
       aiReplyConcurrency: e.AI_REPLY_CONCURRENCY,
     },

@@ -57,6 +57,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   let commerce: Commerce | undefined;
   // Payment return URLs and invoice links; this node's own URL is known once it listens.
   let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  // The demo shop pays through this node's Paystack stand-in, known once the shop is seeded.
+  let demoPaystack: { businessId: string; apiUrl: string } | null = null;
   try {
     await database.migrate();
     if (config.redis) {
@@ -97,6 +99,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       log,
       box,
       baseUrl: () => baseUrl,
+      endpointsFor: (businessId) =>
+        demoPaystack?.businessId === businessId ? { paystackApiUrl: demoPaystack.apiUrl } : null,
     });
     commerce.register(runtime);
     // After the node's own handlers, so a test adds its stand-ins (or replaces one).
@@ -132,6 +136,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         passwords: createPasswords(config.auth.bcryptCost),
         dataDir: config.dataDir,
       });
+      demoPaystack = { businessId: demo.businessId, apiUrl: `${url}/demo/paystack` };
       if (config.demoRate > 0) {
         const simulator = createSimulator({
           baseUrl: url,

@@ -20,6 +20,7 @@ import { createPaymentIntake, type PaymentIntake } from './payment-intake';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
 import { productRoutes } from './products.routes';
 import { createProviderRegistry } from './provider-registry';
+import type { ProviderEndpoints } from './providers/provider';
 import { createReconciler } from './reconcile.job';
 
 export interface CommerceDeps {
@@ -30,6 +31,8 @@ export interface CommerceDeps {
   box: SecretBox;
   /** PUBLIC_URL, else this node's URL once it listens: payment return URLs and invoice links. */
   baseUrl(): string;
+  /** Per-business provider endpoints (the demo shop's stand-in); see the provider registry. */
+  endpointsFor?: (businessId: string) => Partial<ProviderEndpoints> | null;
 }
 
 /** Catalog, orders, payment links and webhooks, invoices and reconciliation (issue 7). */
@@ -58,6 +61,7 @@ export function createCommerce(deps: CommerceDeps): Commerce {
       paystackApiUrl: config.payments.paystackApiUrl,
       flutterwaveApiUrl: config.payments.flutterwaveApiUrl,
     },
+    ...(deps.endpointsFor ? { endpointsFor: deps.endpointsFor } : {}),
   });
   const notifications = createNotifications({
     db: database.db,

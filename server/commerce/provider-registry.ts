@@ -62,6 +62,11 @@ export function createProviderRegistry(deps: {
   db: Db;
   box: SecretBox;
   endpoints: ProviderEndpoints;
+  /**
+   * Endpoints of one business that differ from everyone's: the demo shop pays through the
+   * node's own stand-in for Paystack, while real businesses on the same node use Paystack.
+   */
+  endpointsFor?: (businessId: string) => Partial<ProviderEndpoints> | null;
 }): ProviderRegistry {
   const secrets = (businessId: string, provider: PaymentProvider) =>
     loadPaymentProviderSecrets(deps.db, deps.box, businessId, provider);
@@ -81,7 +86,9 @@ export function createProviderRegistry(deps: {
     secrets,
     async client(businessId, provider) {
       const s = await secrets(businessId, provider);
-      return s ? createProviderClient(provider, { secretKey: s.secretKey }, deps.endpoints) : null;
+      if (!s) return null;
+      const endpoints = { ...deps.endpoints, ...deps.endpointsFor?.(businessId) };
+      return createProviderClient(provider, { secretKey: s.secretKey }, endpoints);
     },
   };
 }
