@@ -12,6 +12,7 @@ import { createPasswords } from './auth/passwords';
 import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
+import { createAccountProver } from './channels/account-proof';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
 import type { Commerce } from './commerce/commerce';
@@ -54,6 +55,8 @@ export interface AppDeps {
   feedPublisher: FeedPublisher;
   /** The socket.io adapter across nodes (Redis Streams); in-memory when absent. */
   socketAdapter?: RealtimeDeps['adapter'];
+  /** The Graph API base: Meta's, a test's fake, or the demo's stand-in on this node. */
+  graphUrl: () => string;
 }
 
 export interface App {
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): App {
     metaAppSecret: config.secrets.metaAppSecret,
     runtime,
     baseUrl: () => config.publicUrl ?? nodeUrl,
+    accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
   };
 
   const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });

@@ -121,6 +121,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       extraRoutes: options.extraRoutes,
       socketAdapter,
       feedPublisher,
+      graphUrl: () => graphUrl,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

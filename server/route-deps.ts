@@ -1,6 +1,7 @@
 import type { AccessTokens } from './auth/access-tokens';
 import type { AuthLimits } from './auth/auth-limits';
 import type { Passwords } from './auth/passwords';
+import type { AccountProver } from './channels/account-proof';
 import type { SecretBox } from './crypto/secret-box';
 import type { Db } from './persistence/db';
 import type { AccessEvents } from './ports';
@@ -21,4 +22,6 @@ export interface RouteDeps {
   access: AccessEvents;
   /** PUBLIC_URL when set, else this node's own URL (known once it listens). */
   baseUrl(): string;
+  /** Asks the Graph API whether a token controls a channel account, before it is connected. */
+  accounts: AccountProver;
 }

@@ -3,25 +3,58 @@ import { CHANNELS, PAYMENT_PROVIDERS } from './domain';
 
 /** api.md, "Integrations and settings". Secrets go in; only their masks (`EAAG…9f2c`) come out. */
 
-export const integrationCreateRequestSchema = z.object({
-  channel: z.enum(CHANNELS),
-  /** Page ID, Instagram account ID or WhatsApp phone_number_id. */
-  externalId: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be the numeric ID Meta shows for the account'),
-  accessToken: z.string().trim().min(10).max(4096),
-  name: z.string().trim().min(1).max(120).optional(),
-});
+const metaId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be the numeric ID Meta shows for the account');
+const accessToken = z.string().trim().min(10).max(4096);
+const displayName = z.string().trim().min(1).max(120);
+
+/**
+ * Connecting a channel account. The server asks the Graph API whether the token controls that
+ * account before storing anything (a refusal is a 422), so one business cannot take another's.
+ */
+export const integrationCreateRequestSchema = z
+  .object({
+    channel: z.enum(CHANNELS),
+    /** Page ID, Instagram account ID or WhatsApp phone_number_id. */
+    externalId: metaId,
+    /** WhatsApp only, and required there: the WhatsApp Business Account (WABA) ID. */
+    businessAccountId: metaId.optional(),
+    accessToken,
+    name: displayName.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.channel === 'whatsapp' && !value.businessAccountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['businessAccountId'],
+        message: 'WhatsApp needs the WhatsApp Business Account ID.',
+      });
+    }
+  });
 export type IntegrationCreateRequest = z.infer<typeof integrationCreateRequestSchema>;
+
+/** A new token for a connected account, proved like the first one; the account stays routed. */
+export const integrationUpdateRequestSchema = z.object({
+  accessToken,
+  /** WhatsApp numbers connected before the WABA was recorded name it here. */
+  businessAccountId: metaId.optional(),
+  name: displayName.nullable().optional(),
+});
+export type IntegrationUpdateRequest = z.infer<typeof integrationUpdateRequestSchema>;
 
 export const integrationSchema = z.object({
   id: z.string(),
   channel: z.enum(CHANNELS),
   externalId: z.string(),
+  /** WhatsApp: the WABA the number belongs to. */
+  businessAccountId: z.string().nullable(),
   name: z.string().nullable(),
   /** Masked. */
   accessToken: z.string(),
+  /** When Meta last confirmed the token controls the account. */
+  verifiedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

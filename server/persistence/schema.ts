@@ -100,6 +100,13 @@ export const integrations = pgTable(
     accessTokenEnc: text('access_token_enc').notNull(),
     /** The masked token (`EAAG…9f2c`), so listing integrations never decrypts. */
     accessTokenHint: text('access_token_hint').notNull().default(''),
+    /** WhatsApp: the WhatsApp Business Account the number belongs to, as the Graph API said. */
+    businessAccountId: text('business_account_id'),
+    /**
+     * When the Graph API last confirmed that the token controls the account (connecting and
+     * every token change). Null only for rows from before the check existed.
+     */
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerBusiness, totpCode, type Signup } from '../helpers/auth';
+import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
 import type { SpawnedNode } from '../helpers/spawn-node';
 import {
@@ -53,16 +54,11 @@ describe.skipIf(!executable)(SUITE, () => {
     ]);
     owner = await registerBusiness(node.url, 'Lagos Mug House');
     // The shop: a WhatsApp number, Paystack, a catalog, the offline bot, and 2FA on.
-    expect(
-      (
-        await api('/api/integrations', {
-          channel: 'whatsapp',
-          externalId: phoneId,
-          accessToken: `EAAG${randomBytes(16).toString('hex')}`,
-          name: 'Shop WhatsApp',
-        })
-      ).status,
-    ).toBe(201);
+    await connectChannel(node.url, graph, owner.accessToken, {
+      channel: 'whatsapp',
+      externalId: phoneId,
+      name: 'Shop WhatsApp',
+    });
     expect(
       (await api('/api/payment-providers/paystack', { secretKey, enabled: true }, 'PUT')).status,
     ).toBe(200);

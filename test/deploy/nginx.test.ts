@@ -6,7 +6,12 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScannerPath } from '../../server/http/scanner-paths';
 import { DEFAULT_ERROR_MESSAGE, type ErrorCode } from '../../shared/errors';
-import { metaTextMessage, signMetaDelivery } from '../fakes';
+import {
+  metaTextMessage,
+  signMetaDelivery,
+  startFakeMetaGraph,
+  type FakeMetaGraph,
+} from '../fakes';
 import { PASSWORD } from '../helpers/auth';
 import { requireBinaries } from '../helpers/binaries';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
@@ -41,6 +46,7 @@ describe.skipIf(!ready)(SUITE, () => {
   let database: TestDatabase;
   let nodes: SpawnedNode[] = [];
   let edge: RunningNginx;
+  let graph: FakeMetaGraph;
 
   const get = (path: string, from?: string, headers?: Record<string, string>) =>
     send(edge.port, path, { from, headers });
@@ -54,6 +60,7 @@ describe.skipIf(!ready)(SUITE, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    graph = await startFakeMetaGraph();
     const redisPrefix = `parley-test:${randomBytes(4).toString('hex')}:`;
     nodes = await Promise.all(
       [1, 2, 3].map((i) =>
@@ -71,6 +78,7 @@ describe.skipIf(!ready)(SUITE, () => {
           // nginx reaches the nodes from 127.0.0.1; clients come from other loopback addresses.
           TRUSTED_PROXIES: '127.0.0.1',
           RATE_LIMIT_PER_MINUTE: String(NODE_LIMIT_PER_MINUTE),
+          ...graph.env,
         }),
       ),
     );
@@ -81,6 +89,7 @@ describe.skipIf(!ready)(SUITE, () => {
   });
 
   afterAll(async () => {
+    await graph?.close();
     await edge?.stop();
     await Promise.allSettled(nodes.map((n) => n[Symbol.asyncDispose]()));
     await database?.drop();
@@ -183,10 +192,20 @@ describe.skipIf(!ready)(SUITE, () => {
       expect(registered.status).toBe(201);
       const { accessToken } = registered.json<{ accessToken: string }>();
       const phoneId = String(100_000_000_000 + Math.floor(Math.random() * 1e9));
+      graph.grant('EAAGedge0000token', {
+        kind: 'whatsapp',
+        phoneNumberId: phoneId,
+        businessAccountId: 'waba-edge',
+      });
       const integration = await json(
         'POST',
         '/api/integrations',
-        { channel: 'whatsapp', externalId: phoneId, accessToken: 'EAAGedge0000token' },
+        {
+          channel: 'whatsapp',
+          externalId: phoneId,
+          businessAccountId: 'waba-edge',
+          accessToken: 'EAAGedge0000token',
+        },
         accessToken,
       );
       expect(integration.status).toBe(201);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startHttpFake, type FakeResponse, type HttpFake, type RouteHandler } from './http-fake';
 import { randomHex, randomNumericId } from './ids';
+import { createFakeAccounts, type FakeAccount } from './meta-graph-accounts';
 import { fbtraceId, graphError } from './meta-graph-errors';
 import {
   sendMessenger,
@@ -13,6 +14,7 @@ import {
 import { bearerToken, type RecordedRequest } from './request-matching';
 
 export type { GraphAction, GraphSend } from './meta-graph-send';
+export type { FakeAccount } from './meta-graph-accounts';
 
 export interface FakeMetaGraphOptions {
   /**
@@ -46,11 +48,18 @@ export interface FakeMetaGraph extends HttpFake {
   openWindow(recipient: string): void;
   /** Stores a media object for `GET /{media-id}` and its download URL; returns its id. */
   addMedia(media: FakeMedia): string;
+  /**
+   * The token controls the account: `GET /me`, `GET /{phone-number-id}` and
+   * `GET /{waba-id}/phone_numbers` answer for it, as Graph does when Parley checks ownership.
+   * Every other token is refused there (sends keep following `tokens`).
+   */
+  grant(token: string, account: FakeAccount): void;
 }
 
 const VERSION = '(?:(?<version>v\\d+\\.\\d+)\\/)?';
 const MESSAGES_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)\\/messages$`);
 const NODE_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)$`);
+const PHONE_NUMBERS_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)\\/phone_numbers$`);
 const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
 
 /** The token from `Authorization: Bearer`, `?access_token=` or an `access_token` body field. */
@@ -84,6 +93,16 @@ export async function startFakeMetaGraph(
 ): Promise<FakeMetaGraph> {
   const state: SendState = { sent: [], actions: [], closedWindows: new Map() };
   const media = new Map<string, Required<FakeMedia> & { sha256: string }>();
+  const accounts = createFakeAccounts();
+  // `tokens` also grant ownership of their object, so older tests' tokens prove it too.
+  for (const [token, id] of Object.entries(options.tokens ?? {})) {
+    accounts.grant(token, { kind: 'page', id });
+    accounts.grant(token, {
+      kind: 'whatsapp',
+      phoneNumberId: id,
+      businessAccountId: `waba-of-${id}`,
+    });
+  }
   let url = '';
 
   /** Who the token belongs to, or the Graph error for a missing or unknown token. */
@@ -124,6 +143,20 @@ export async function startFakeMetaGraph(
       : sendMessenger(state, auth.node, fields, auth.token);
   };
 
+  /** Ownership reads (`me`, phone numbers) follow the grants; media follows `tokens`. */
+  const lookupNode: RouteHandler = (request, params) => {
+    const id = params.node ?? '';
+    const token = accessToken(request);
+    if (!token) return graphError(104);
+    if (!media.has(id)) {
+      if (!accounts.knowsToken(token)) return graphError(190, { status: 400 });
+      if (id === 'me') return accounts.me(token, request);
+      const phone = accounts.phoneNumber(token, id);
+      if (phone) return phone;
+    }
+    return lookupMedia(request, params);
+  };
+
   const lookupMedia: RouteHandler = (request, params) => {
     const id = params.node ?? '';
     const auth = authorize(request, 'me', true);
@@ -162,7 +195,17 @@ export async function startFakeMetaGraph(
     routes: [
       { method: 'POST', path: MESSAGES_PATH, handle: send },
       { method: 'GET', path: DOWNLOAD_PATH, handle: downloadMedia },
-      { method: 'GET', path: NODE_PATH, handle: lookupMedia },
+      {
+        method: 'GET',
+        path: PHONE_NUMBERS_PATH,
+        handle: (request, params) => {
+          const token = accessToken(request);
+          if (!token) return graphError(104);
+          if (!accounts.knowsToken(token)) return graphError(190, { status: 400 });
+          return accounts.phoneNumbers(token, params.node ?? '');
+        },
+      },
+      { method: 'GET', path: NODE_PATH, handle: lookupNode },
     ],
     defaultFailure: graphError(2),
     notFound: (r) =>
@@ -196,6 +239,7 @@ export async function startFakeMetaGraph(
     openWindow(recipient: string) {
       state.closedWindows.delete(recipient.startsWith('+') ? waId(recipient) : recipient);
     },
+    grant: (token: string, account: FakeAccount) => accounts.grant(token, account),
     addMedia(item: FakeMedia) {
       const id = item.id ?? String(randomNumericId(16));
       const sha256 = createHash('sha256').update(item.data).digest('hex');

@@ -11,8 +11,8 @@ import type { ErrorBody } from '../../shared/errors';
 import type { RunningNode } from '../../server/main';
 import { orders } from '../../server/persistence/schema';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { connectChannel } from '../helpers/channels';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
-import { request } from '../helpers/http';
 import { echoBot, inboxDriver, newPsid, newWhatsAppId } from '../helpers/inbox';
 import { waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
@@ -51,11 +51,11 @@ for (const mode of MODES) {
         ['whatsapp', ids.phone, TOKENS.wa],
         ['messenger', ids.page, TOKENS.page],
       ] as const) {
-        const res = await request(node.url, '/api/integrations', {
-          token: owner.accessToken,
-          json: { channel, externalId, accessToken },
+        await connectChannel(node.url, graph, owner.accessToken, {
+          channel,
+          externalId,
+          accessToken,
         });
-        expect(res.status).toBe(201);
       }
     });
     afterAll(async () => {

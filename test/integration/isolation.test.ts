@@ -23,6 +23,8 @@ import {
   timers,
 } from '../../server/persistence/schema';
 import { TENANT_ROLE, withTenant } from '../../server/persistence/tenant';
+import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { connectChannel } from '../helpers/channels';
 import { addMember, registerBusiness, totpCode, uniqueEmail, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { seedContact, type SeededContact } from '../helpers/seed';
@@ -80,6 +82,9 @@ const BODIES: Record<string, (a: Tenant) => unknown> = {
     externalId: a.externalId,
     accessToken: `EAAGb-${randomBytes(12).toString('hex')}`,
   }),
+  'PATCH /api/integrations/:id': () => ({
+    accessToken: `EAAGb-${randomBytes(12).toString('hex')}`,
+  }),
   'PUT /api/payment-providers/:provider': () => ({
     secretKey: 'sk_test_b_0123456789abcdef',
     enabled: true,
@@ -121,21 +126,17 @@ async function exportOf(url: string, token: string) {
   };
 }
 
-async function seedTenant(node: RunningNode, label: string): Promise<Tenant> {
+async function seedTenant(node: RunningNode, graph: FakeMetaGraph, label: string): Promise<Tenant> {
   const marker = `${label}-${randomBytes(4).toString('hex')}`;
   const owner = await registerBusiness(node.url, `Business ${marker}`);
   const admin = await addMember(node.url, owner.accessToken, 'admin');
   const externalId = String(1e14 + Math.floor(Math.random() * 1e13));
-  const integration = await request<{ id: string }>(node.url, '/api/integrations', {
-    token: owner.accessToken,
-    json: {
-      channel: 'messenger',
-      externalId,
-      accessToken: `EAAG${marker}0123456789`,
-      name: `Page ${marker}`,
-    },
+  const integration = await connectChannel(node.url, graph, owner.accessToken, {
+    channel: 'messenger',
+    externalId,
+    accessToken: `EAAG${marker}0123456789`,
+    name: `Page ${marker}`,
   });
-  expect(integration.status).toBe(201);
   const invited = await request<{ invitation: { id: string } }>(node.url, '/api/team/invitations', {
     token: owner.accessToken,
     json: { email: uniqueEmail(marker), role: 'agent' },
@@ -175,7 +176,7 @@ async function seedTenant(node: RunningNode, label: string): Promise<Tenant> {
   return {
     owner,
     admin,
-    integrationId: integration.body.id,
+    integrationId: integration.id,
     externalId,
     invitationId: invited.body.invitation.id,
     seeded,
@@ -286,18 +287,21 @@ function markersOf(a: Tenant): string[] {
 for (const mode of MODES) {
   describe.skipIf(mode === 'full' && !haveServices)(`tenant isolation [${mode}]`, () => {
     let cluster: Cluster;
+    let graph: FakeMetaGraph;
     let node: RunningNode;
     let a: Tenant;
     let b: Tenant;
 
     beforeAll(async () => {
       cluster = await createCluster(mode);
-      node = await cluster.start({ LOGIN_ATTEMPTS_PER_IP: '1000' });
-      a = await seedTenant(node, 'alpha');
-      b = await seedTenant(node, 'bravo');
+      graph = await startFakeMetaGraph();
+      node = await cluster.start({ LOGIN_ATTEMPTS_PER_IP: '1000', ...graph.env });
+      a = await seedTenant(node, graph, 'alpha');
+      b = await seedTenant(node, graph, 'bravo');
     });
     afterAll(async () => {
       await cluster?.[Symbol.asyncDispose]();
+      await graph?.close();
     });
 
     it('answers every business-scoped route called on A’s ids with B’s token with 404/403, never data', async () => {

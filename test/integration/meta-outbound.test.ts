@@ -4,8 +4,8 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { Runtime } from '../../server/runtime/runtime';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { connectChannel } from '../helpers/channels';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
-import { request } from '../helpers/http';
 import { waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
@@ -65,11 +65,11 @@ for (const mode of MODES) {
         ['messenger', ids.page, TOKENS.page],
         ['instagram', ids.ig, TOKENS.ig],
       ] as const) {
-        const res = await request(node.url, '/api/integrations', {
-          token: owner.accessToken,
-          json: { channel, externalId, accessToken },
+        await connectChannel(node.url, graph, owner.accessToken, {
+          channel,
+          externalId,
+          accessToken,
         });
-        expect(res.status).toBe(201);
       }
     });
     afterAll(async () => {

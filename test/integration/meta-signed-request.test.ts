@@ -10,7 +10,9 @@ import { errorBodySchema } from '../../shared/errors';
 import type { RunningNode } from '../../server/main';
 import { contacts, messages } from '../../server/persistence/schema';
 import { signSignedRequest } from '../../server/privacy/signed-request';
+import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { registerBusiness } from '../helpers/auth';
+import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
 import { seedContact } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
@@ -34,13 +36,16 @@ for (const mode of MODES) {
   describe.skipIf(mode === 'full' && !haveServices)(`Meta callbacks [${mode}]`, () => {
     let cluster: Cluster;
     let node: RunningNode;
+    let graph: FakeMetaGraph;
 
     beforeAll(async () => {
       cluster = await createCluster(mode);
-      node = await cluster.start();
+      graph = await startFakeMetaGraph();
+      node = await cluster.start({ ...graph.env });
     });
     afterAll(async () => {
       await cluster?.[Symbol.asyncDispose]();
+      await graph?.close();
     });
 
     it('erases the Meta user’s data in every business and reports a status URL', async () => {
@@ -130,9 +135,9 @@ for (const mode of MODES) {
     it('on deauthorize of a page, drops that page’s integrations', async () => {
       const owner = await registerBusiness(node.url);
       const pageId = `${Date.now()}3`;
-      await request(node.url, '/api/integrations', {
-        token: owner.accessToken,
-        json: { channel: 'messenger', externalId: pageId, accessToken: 'EAAGpage-token-0001' },
+      await connectChannel(node.url, graph, owner.accessToken, {
+        channel: 'messenger',
+        externalId: pageId,
       });
       const res = await request(
         node.url,

@@ -14,7 +14,9 @@ import {
   orders,
   users,
 } from '../../server/persistence/schema';
+import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { addMember, login, registerBusiness, totpCode } from '../helpers/auth';
+import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
 import { seedContact } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
@@ -29,21 +31,25 @@ for (const mode of MODES) {
   describe.skipIf(mode === 'full' && !haveServices)(`privacy rights [${mode}]`, () => {
     let cluster: Cluster;
     let node: RunningNode;
+    let graph: FakeMetaGraph;
 
     beforeAll(async () => {
       cluster = await createCluster(mode);
-      node = await cluster.start();
+      graph = await startFakeMetaGraph();
+      node = await cluster.start({ ...graph.env });
     });
     afterAll(async () => {
       await cluster?.[Symbol.asyncDispose]();
+      await graph?.close();
     });
 
     it('exports everything the business holds, secrets masked, for the owner only', async () => {
       const owner = await registerBusiness(node.url);
       const seeded = await seedContact(node.app.database.db, owner.business.id);
-      await request(node.url, '/api/integrations', {
-        token: owner.accessToken,
-        json: { channel: 'messenger', externalId: '4242', accessToken: 'EAAGexportsecret00001234' },
+      await connectChannel(node.url, graph, owner.accessToken, {
+        channel: 'messenger',
+        externalId: '4242',
+        accessToken: 'EAAGexportsecret00001234',
       });
       const res = await request(node.url, '/api/account/export', { token: owner.accessToken });
       expect(res.status).toBe(200);

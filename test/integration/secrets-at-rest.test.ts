@@ -17,6 +17,7 @@ import {
 import { addMember, login, registerBusiness, totpCode } from '../helpers/auth';
 import { request, type RequestOptions, type TestResponse } from '../helpers/http';
 import { requireServices } from '../helpers/services';
+import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
 
 const haveServices = await requireServices('secrets at rest [full]', 'postgres', 'redis');
@@ -31,6 +32,7 @@ for (const mode of MODES) {
   describe.skipIf(mode === 'full' && !haveServices)(`secrets at rest [${mode}]`, () => {
     let cluster: Cluster;
     let node: RunningNode;
+    let graph: FakeMetaGraph;
     const logLines: string[] = [];
     const responses: { path: string; res: TestResponse }[] = [];
     const secrets = {
@@ -57,19 +59,28 @@ for (const mode of MODES) {
         },
       });
       const log = createLogger({ level: 'trace', nodeId: 'secrets', destination: sink });
-      node = await cluster.start({ LOG_LEVEL: 'trace' }, { log });
+      graph = await startFakeMetaGraph();
+      node = await cluster.start({ LOG_LEVEL: 'trace', ...graph.env }, { log });
 
       const owner = await registerBusiness(node.url);
       credentials.push(owner.password, owner.refreshToken, owner.accessToken);
+      const whatsapp = {
+        channel: 'whatsapp',
+        externalId: '1098765432',
+        businessAccountId: '2098765432',
+        accessToken: secrets.channelToken,
+      };
+      graph.grant(secrets.channelToken, {
+        kind: 'whatsapp',
+        phoneNumberId: whatsapp.externalId,
+        businessAccountId: whatsapp.businessAccountId,
+      });
       const integration = await call('/api/integrations', {
         token: owner.accessToken,
-        json: { channel: 'whatsapp', externalId: '1098765432', accessToken: secrets.channelToken },
+        json: whatsapp,
       });
       expect(integration.status).toBe(201);
-      await call('/api/integrations', {
-        token: owner.accessToken,
-        json: { channel: 'whatsapp', externalId: '1098765432', accessToken: secrets.channelToken },
-      });
+      await call('/api/integrations', { token: owner.accessToken, json: whatsapp });
       await call('/api/integrations', { token: owner.accessToken });
       const put = await call('/api/payment-providers/stripe', {
         method: 'PUT',
@@ -105,6 +116,7 @@ for (const mode of MODES) {
     });
     afterAll(async () => {
       await cluster?.[Symbol.asyncDispose]();
+      await graph?.close();
     });
 
     it('returns channel tokens and payment keys only masked', () => {
@@ -183,9 +195,10 @@ for (const mode of MODES) {
 
     it.runIf(mode === 'full')('a node with a rotated ring writes under the new key', async () => {
       const ring = `k2:${K2.key.toString('base64')},${TEST_SECRETS.ENCRYPTION_KEYS}`;
-      const next = await cluster.start({ ENCRYPTION_KEYS: ring });
+      const next = await cluster.start({ ENCRYPTION_KEYS: ring, ...graph.env });
       const owner = await registerBusiness(next.url);
       const token = `EAAG${hex(20)}`;
+      graph.grant(token, { kind: 'page', id: '55501' });
       const res = await request(next.url, '/api/integrations', {
         token: owner.accessToken,
         json: { channel: 'messenger', externalId: '55501', accessToken: token },

@@ -13,6 +13,7 @@ export const HUMAN_ERROR_MESSAGES: Record<ErrorCode, string> = {
   method_not_allowed: 'This action is not available here.',
   conflict: 'Someone else changed this a moment ago. The view has been refreshed.',
   payload_too_large: 'That is too large to send. Try a smaller file.',
+  unprocessable: 'That could not be done as asked. The message below says why.',
   unsupported_media_type: 'That kind of content cannot be sent here.',
   rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
   internal: 'Something went wrong on our side. Please try again.',

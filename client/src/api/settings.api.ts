@@ -6,6 +6,7 @@ import {
   paymentProviderSettingsSchema,
   type AiSettings,
   type IntegrationCreateRequest,
+  type IntegrationUpdateRequest,
   type PaymentProviderUpdateRequest,
 } from '../../../shared/settings.schema';
 import { api } from './client';
@@ -15,6 +16,14 @@ export const listIntegrations = () =>
 
 export const createIntegration = (body: IntegrationCreateRequest) =>
   api.request('/api/integrations', { body, schema: integrationSchema });
+
+/** A new token for a connected account; the server proves it with Meta first (422 if not). */
+export const changeIntegrationToken = (id: string, body: IntegrationUpdateRequest) =>
+  api.request(`/api/integrations/${encodeURIComponent(id)}`, {
+    method: 'PATCH',
+    body,
+    schema: integrationSchema,
+  });
 
 export const deleteIntegration = (id: string) =>
   api.request(`/api/integrations/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { CHANNELS, type Channel } from '../../../shared/domain';
 import { integrationCreateRequestSchema, type Integration } from '../../../shared/settings.schema';
 import { createIntegration, deleteIntegration, listIntegrations } from '../api/settings.api';
@@ -11,6 +11,7 @@ import { LoadState } from '../ui/load-state';
 import { PageHeader } from '../ui/page-header';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
+import { ChangeTokenForm } from './change-token-form';
 import { ConfirmButton } from './confirm-button';
 
 const EXTERNAL_ID_HINTS: Readonly<Record<Channel, string>> = {
@@ -22,6 +23,7 @@ const EXTERNAL_ID_HINTS: Readonly<Record<Channel, string>> = {
 /** Channel accounts: the Page, Instagram account or WhatsApp number each conversation comes from. */
 export function IntegrationsSection() {
   const list = useResource(listIntegrations, []);
+  const [changing, setChanging] = useState<string | null>(null);
   const remove = useAction(async (id: string) => {
     await deleteIntegration(id);
     return true;
@@ -32,7 +34,7 @@ export function IntegrationsSection() {
       <PageHeader
         level={2}
         title="Channels"
-        description="Connect the Instagram, Messenger and WhatsApp accounts customers write to. Access tokens are stored encrypted and never shown again."
+        description="Connect the Instagram, Messenger and WhatsApp accounts customers write to. Parley asks Meta to confirm that each token controls its account; tokens are stored encrypted and never shown again."
       />
       {remove.error ? <Alert tone="error">{remove.error.humanMessage}</Alert> : null}
       <LoadState state={list.state} reload={list.reload} what="the channels">
@@ -52,7 +54,7 @@ export function IntegrationsSection() {
                     <th scope="col">Name</th>
                     <th scope="col">Account ID</th>
                     <th scope="col">Access token</th>
-                    <th scope="col">Added</th>
+                    <th scope="col">Confirmed by Meta</th>
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
                     </th>
@@ -60,37 +62,69 @@ export function IntegrationsSection() {
                 </thead>
                 <tbody>
                   {data.items.map((item) => (
-                    <tr key={item.id}>
-                      <td>
-                        <span className={`badge badge--${item.channel}`}>
-                          {CHANNEL_LABELS[item.channel]}
-                        </span>
-                      </td>
-                      <td>{item.name ?? <span className="muted">—</span>}</td>
-                      <td>
-                        <code>{item.externalId}</code>
-                      </td>
-                      <td>
-                        <code className="masked" data-testid="masked-token">
-                          {item.accessToken}
-                        </code>
-                      </td>
-                      <td>{formatDate(item.createdAt)}</td>
-                      <td className="table__actions">
-                        <ConfirmButton
-                          label="Remove"
-                          confirmLabel={`Remove ${CHANNEL_LABELS[item.channel]} ${item.name ?? item.externalId}`}
-                          busy={remove.busy}
-                          onConfirm={async () => {
-                            if (await remove.run(item.id)) {
-                              list.update((d) => ({
-                                items: d.items.filter((i) => i.id !== item.id),
-                              }));
-                            }
-                          }}
-                        />
-                      </td>
-                    </tr>
+                    <Fragment key={item.id}>
+                      <tr>
+                        <td>
+                          <span className={`badge badge--${item.channel}`}>
+                            {CHANNEL_LABELS[item.channel]}
+                          </span>
+                        </td>
+                        <td>{item.name ?? <span className="muted">—</span>}</td>
+                        <td>
+                          <code>{item.externalId}</code>
+                        </td>
+                        <td>
+                          <code className="masked" data-testid="masked-token">
+                            {item.accessToken}
+                          </code>
+                        </td>
+                        <td>
+                          {item.verifiedAt ? (
+                            formatDate(item.verifiedAt)
+                          ) : (
+                            <span className="muted">Not yet: change the token to check it</span>
+                          )}
+                        </td>
+                        <td className="table__actions">
+                          <Button
+                            size="small"
+                            variant="ghost"
+                            onClick={() => setChanging(changing === item.id ? null : item.id)}
+                            aria-expanded={changing === item.id}
+                          >
+                            Change token
+                          </Button>
+                          <ConfirmButton
+                            label="Remove"
+                            confirmLabel={`Remove ${CHANNEL_LABELS[item.channel]} ${item.name ?? item.externalId}`}
+                            busy={remove.busy}
+                            onConfirm={async () => {
+                              if (await remove.run(item.id)) {
+                                list.update((d) => ({
+                                  items: d.items.filter((i) => i.id !== item.id),
+                                }));
+                              }
+                            }}
+                          />
+                        </td>
+                      </tr>
+                      {changing === item.id ? (
+                        <tr className="table__subrow">
+                          <td colSpan={6}>
+                            <ChangeTokenForm
+                              integration={item}
+                              onCancel={() => setChanging(null)}
+                              onChanged={(updated) => {
+                                setChanging(null);
+                                list.update((d) => ({
+                                  items: d.items.map((i) => (i.id === updated.id ? updated : i)),
+                                }));
+                              }}
+                            />
+                          </td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>
@@ -108,6 +142,7 @@ export function IntegrationsSection() {
 function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => void }) {
   const [channel, setChannel] = useState<Channel>('whatsapp');
   const [externalId, setExternalId] = useState('');
+  const [businessAccountId, setBusinessAccountId] = useState('');
   const [accessToken, setAccessToken] = useState('');
   const [name, setName] = useState('');
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
@@ -119,6 +154,7 @@ function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => vo
     const parsed = integrationCreateRequestSchema.safeParse({
       channel,
       externalId,
+      ...(channel === 'whatsapp' ? { businessAccountId } : {}),
       accessToken,
       ...(name.trim() ? { name } : {}),
     });
@@ -129,7 +165,7 @@ function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => vo
         errors[key] ??=
           key === 'accessToken'
             ? 'Paste the full access token (at least 10 characters).'
-            : key === 'externalId'
+            : key === 'externalId' || key === 'businessAccountId'
               ? 'Use the numeric ID Meta shows for the account.'
               : issue.message;
       }
@@ -141,6 +177,7 @@ function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => vo
     if (created) {
       onAdded(created);
       setExternalId('');
+      setBusinessAccountId('');
       setAccessToken('');
       setName('');
     }
@@ -187,6 +224,19 @@ function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => vo
           onValue={setExternalId}
           error={fields.externalId}
         />
+        {channel === 'whatsapp' ? (
+          <TextField
+            label="WhatsApp Business Account ID"
+            name="businessAccountId"
+            required
+            spellCheck={false}
+            autoComplete="off"
+            hint="Shown next to the phone number ID in WhatsApp Manager, under API setup."
+            value={businessAccountId}
+            onValue={setBusinessAccountId}
+            error={fields.businessAccountId}
+          />
+        ) : null}
         <TextField
           label="Access token"
           name="accessToken"
@@ -194,7 +244,7 @@ function AddIntegrationForm({ onAdded }: { onAdded: (created: Integration) => vo
           required
           spellCheck={false}
           autoComplete="off"
-          hint="A long-lived token from Meta. It is encrypted at once; only its first and last characters are shown afterwards."
+          hint="A long-lived token from Meta for this account. Meta is asked to confirm it controls the account; the token is then encrypted and only its first and last characters are shown."
           value={accessToken}
           onValue={setAccessToken}
           error={fields.accessToken}
