@@ -79,12 +79,18 @@ export interface PresenceStore {
   prune(businessId: string): Promise<number>;
 }
 
+/** Whose live connections must end: every session of a user, or one login (refresh family). */
+export type AccessChange =
+  { kind: 'user'; userId: string } | { kind: 'session'; sessionId: string };
+
 /**
- * "This user's access changed" (removed from the team, role changed): whoever holds live
- * connections for them (the realtime layer) ends them, on every node. Routes call it after
- * their transaction commits; they never import the socket layer.
+ * "This access changed": a member removed or their role changed (every session of the user),
+ * or one login ended by logout, refresh-token reuse or a password change (that session only).
+ * Whoever holds live connections (the realtime layer) ends them, on every node. Routes call it
+ * after their transaction commits; they never import the socket layer.
  */
 export interface AccessEvents {
   accessChanged(userId: string): void;
-  subscribe(listener: (userId: string) => void): () => void;
+  sessionEnded(sessionId: string): void;
+  subscribe(listener: (change: AccessChange) => void): () => void;
 }

@@ -53,7 +53,12 @@ export function createAuthenticator(deps: { db: Db; tokens: AccessTokens }): Aut
         });
       }
       if (!roleAllows(access, membership.role)) throw new AppError('forbidden');
-      return { userId: claims.userId, businessId: claims.businessId, role: membership.role };
+      return {
+        userId: claims.userId,
+        businessId: claims.businessId,
+        role: membership.role,
+        sessionId: claims.sessionId,
+      };
     },
   };
 }

@@ -85,7 +85,7 @@ export async function revokeFamily(db: Db, familyId: string): Promise<void> {
 export async function revokeFamilyOf(
   db: Db,
   token: string,
-): Promise<{ userId: string; businessId: string } | null> {
+): Promise<{ userId: string; businessId: string; familyId: string } | null> {
   const [row] = await db
     .select()
     .from(refreshTokens)
@@ -93,7 +93,7 @@ export async function revokeFamilyOf(
     .limit(1);
   if (!row) return null;
   await revokeFamily(db, row.familyId);
-  return { userId: row.userId, businessId: row.businessId };
+  return { userId: row.userId, businessId: row.businessId, familyId: row.familyId };
 }
 
 /** A removed member or a deleted account: every session of the user in that business ends. */

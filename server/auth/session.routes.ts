@@ -17,15 +17,18 @@ const sessionEnded = () =>
     headers: { 'set-cookie': clearedRefreshCookie() },
   });
 
-/** Spends `token` and answers the next session of its family, or null when it cannot. */
+/**
+ * Spends `token` and answers the next session of its family; otherwise says which login ended
+ * (its live sockets are closed once the revocation commits), if any.
+ */
 async function rotateSession(
   tx: Db,
   deps: RouteDeps,
   token: string,
   ctx: { ip: string; log: Logger },
-): Promise<Reply | null> {
+): Promise<{ reply: Reply } | { ended: string | null }> {
   const spent = await consumeRefreshToken(tx, token);
-  if (spent.kind === 'invalid') return null;
+  if (spent.kind === 'invalid') return { ended: null };
   if (spent.kind === 'reused') {
     await writeAudit(tx, {
       businessId: spent.businessId,
@@ -38,7 +41,7 @@ async function rotateSession(
       { event: 'auth.refresh_reused', familyId: spent.familyId },
       'refresh token reused; family revoked',
     );
-    return null;
+    return { ended: spent.familyId };
   }
   const [row] = await tx
     .select({ user: users, businessName: businesses.name, role: memberships.role })
@@ -49,15 +52,16 @@ async function rotateSession(
   if (!row) {
     // Removed from the business since the login: the family dies with the membership.
     await revokeFamily(tx, spent.familyId);
-    return null;
+    return { ended: spent.familyId };
   }
   const business = { id: spent.businessId, name: row.businessName };
-  return sessionReply(
+  const reply = await sessionReply(
     tx,
     deps.tokens,
     { user: row.user, business, role: row.role },
     { familyId: spent.familyId },
   );
+  return { reply };
 }
 
 /** Refresh and logout: authenticated by the refresh token (body or `parley_rt` cookie). */
@@ -78,8 +82,9 @@ export function sessionRoutes(deps: RouteDeps): Route[] {
         // The reuse branch must commit its revocation and audit entry, so the transaction
         // returns an outcome and the 401 is thrown after it.
         const outcome = await db.transaction((tx) => rotateSession(tx, deps, token, ctx));
-        if (!outcome) throw sessionEnded();
-        return outcome;
+        if ('reply' in outcome) return outcome.reply;
+        if (outcome.ended) deps.access.sessionEnded(outcome.ended);
+        throw sessionEnded();
       },
     }),
 
@@ -91,17 +96,19 @@ export function sessionRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const token = tokenOf(ctx.body, ctx.headers.get('cookie'));
         if (token) {
-          await db.transaction(async (tx) => {
+          const ended = await db.transaction(async (tx) => {
             const owner = await revokeFamilyOf(tx, token);
-            if (owner) {
-              await writeAudit(tx, {
-                businessId: owner.businessId,
-                actorUserId: owner.userId,
-                action: 'auth.logout',
-                ip: ctx.ip,
-              });
-            }
+            if (!owner) return null;
+            await writeAudit(tx, {
+              businessId: owner.businessId,
+              actorUserId: owner.userId,
+              action: 'auth.logout',
+              ip: ctx.ip,
+            });
+            return owner.familyId;
           });
+          // After the commit: the session's sockets on every node close too.
+          if (ended) deps.access.sessionEnded(ended);
         }
         return { status: 204, headers: { 'set-cookie': clearedRefreshCookie() } };
       },

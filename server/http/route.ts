@@ -38,6 +38,8 @@ export interface AuthContext {
   readonly userId: string;
   readonly businessId: string;
   readonly role: Role;
+  /** The login (refresh-token family) the access token belongs to. */
+  readonly sessionId: string;
 }
 
 /** Turns a bearer token into the caller, or throws `unauthorized`/`forbidden`. */

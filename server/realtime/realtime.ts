@@ -9,7 +9,7 @@ import type { AccessEvents, PresenceStore } from '../ports';
 import type { FeedPublisher } from './feed-publisher';
 import { pruneFeed } from './feed.pg';
 import { createPresenceTracker } from './presence-tracker';
-import { businessRoom, managersRoom, userRoom } from './rooms';
+import { businessRoom, managersRoom, sessionRoom, userRoom } from './rooms';
 import { authenticateSocket } from './socket-auth';
 import { onConnection, type RealtimeServer } from './socket.handlers';
 
@@ -92,13 +92,15 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   });
 
   io.use((socket, next) => {
-    authenticateSocket(
-      { authenticator: deps.authenticator, db: database.db },
-      socket.handshake.auth.token,
-    ).then((identity) => {
-      socket.data.identity = identity;
-      next();
-    }, next);
+    const token: unknown = socket.handshake.auth.token;
+    authenticateSocket({ authenticator: deps.authenticator, db: database.db }, token).then(
+      (identity) => {
+        socket.data.identity = identity;
+        socket.data.token = token as string;
+        next();
+      },
+      next,
+    );
   });
   io.on(
     'connection',
@@ -110,6 +112,13 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       log,
       seqOf,
       noteSeq,
+      // A disconnect sent through the adapter can be lost (Redis down at that moment): reads
+      // of the feed check the login again, as every HTTP request does.
+      stillAllowed: (token) =>
+        deps.authenticator.authenticate(token, 'member').then(
+          () => true,
+          () => false,
+        ),
     }),
   );
 
@@ -125,9 +134,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     }
   });
 
-  // Cross-node: the adapter delivers `disconnectSockets` to every node's sockets of that user.
-  const stopAccess = deps.access.subscribe((userId) => {
-    io.in(userRoom(userId)).disconnectSockets(true);
+  // Cross-node: the adapter delivers `disconnectSockets` to every node's sockets of the room.
+  const stopAccess = deps.access.subscribe((change) => {
+    const room = change.kind === 'user' ? userRoom(change.userId) : sessionRoom(change.sessionId);
+    io.in(room).disconnectSockets(true);
   });
   const stopNotices = deps.notifications?.subscribe((notice) => {
     io.to(managersRoom(notice.businessId)).emit('commerce:notice', {

@@ -6,4 +6,6 @@ export const businessRoom = (businessId: string) => `biz:${businessId}`;
 /** Owners and admins of a business (commerce notices). */
 export const managersRoom = (businessId: string) => `biz:${businessId}:managers`;
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket of one login, so a logout or a detected token theft ends just that one. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const conversationRoom = (conversationId: string) => `conv:${conversationId}`;

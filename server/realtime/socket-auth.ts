@@ -10,6 +10,8 @@ export interface SocketIdentity {
   userId: string;
   businessId: string;
   role: Role;
+  /** The login; its sockets share the room `session:<id>` and end with it. */
+  sessionId: string;
   name: string | null;
   /** When the access token expires (ms since the epoch): the socket is closed then. */
   expiresAt: number;

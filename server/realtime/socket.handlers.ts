@@ -12,11 +12,13 @@ import type { Database } from '../persistence/db';
 import { isUuid } from '../persistence/tenant';
 import { currentFeedSeq, readFeedSince } from './feed.pg';
 import type { PresenceTracker } from './presence-tracker';
-import { businessRoom, conversationRoom, managersRoom, userRoom } from './rooms';
+import { businessRoom, conversationRoom, managersRoom, sessionRoom, userRoom } from './rooms';
 import type { SocketIdentity } from './socket-auth';
 
 export interface SocketData {
   identity: SocketIdentity;
+  /** The access token of the handshake, checked again before every feed read. */
+  token: string;
 }
 
 export type RealtimeServer = Server<
@@ -41,6 +43,8 @@ export interface SocketHandlerDeps {
   /** The highest feed seq this node knows for a business (ephemeral events carry it). */
   seqOf(businessId: string): number;
   noteSeq(businessId: string, seq: number): void;
+  /** Whether the token's login and membership are still live (the HTTP authenticator's check). */
+  stillAllowed(token: string): Promise<boolean>;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -82,6 +86,7 @@ export function onConnection(io: RealtimeServer, deps: SocketHandlerDeps) {
     void socket.join([
       businessRoom(me.businessId),
       userRoom(me.userId),
+      sessionRoom(me.sessionId),
       ...(me.role === 'agent' ? [] : [managersRoom(me.businessId)]),
     ]);
     deps.presence.join(me.businessId, entry);
@@ -115,12 +120,20 @@ export function onConnection(io: RealtimeServer, deps: SocketHandlerDeps) {
       },
     );
 
+    /** A socket whose login ended since the handshake is refused and closed. */
+    const revoked = async (): Promise<boolean> => {
+      if (await deps.stillAllowed(socket.data.token)) return false;
+      socket.disconnect(true);
+      return true;
+    };
+
     socket.on('resync', (req, ack) =>
       answer(
         ack,
         async () => {
           const parsed = resyncRequestSchema.safeParse(req);
           if (!parsed.success) return fail('bad_request');
+          if (await revoked()) return fail('unauthorized');
           const result = await readFeedSince(
             database.sql,
             me.businessId,
@@ -141,6 +154,7 @@ export function onConnection(io: RealtimeServer, deps: SocketHandlerDeps) {
         async () => {
           const parsed = watchRequestSchema.safeParse(req);
           if (!parsed.success) return fail('bad_request');
+          if (await revoked()) return fail('unauthorized');
           const { id } = parsed.data;
           // Another business's conversation answers exactly like a missing one.
           if (!(await ownsConversation(me.businessId, id))) return fail('not_found');

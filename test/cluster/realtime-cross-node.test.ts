@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedEntry, PresenceUpdated } from '../../shared/realtime.events';
-import { addMember, registerBusiness } from '../helpers/auth';
+import { addMember, login, registerBusiness } from '../helpers/auth';
+import { request } from '../helpers/http';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { connectFeed, connectSocket, type DashboardSocket } from '../helpers/realtime';
 import { waitUntil } from '../helpers/seed';
@@ -155,6 +156,22 @@ describe.skipIf(!haveServices)('realtime across two node processes', () => {
        where c.business_id = ${shop.business.id}`;
     expect(owners.map((o) => o.owner)).toContain('node-b');
     feed.close();
+  });
+
+  it('a logout on node A closes that session’s socket on node B, and no other', async () => {
+    const shop = await registerBusiness(nodeA.url, 'Logout shop');
+    const stolen = await login(nodeA.url, shop.email);
+    const thief = await connectSocket(nodeB.url, stolen.body.accessToken);
+    const owner = await connectSocket(nodeB.url, shop.accessToken);
+    expect(thief.hello.nodeId).toBe('node-b');
+    const closed = new Promise<string>((resolve) => thief.socket.once('disconnect', resolve));
+    const logout = await request(nodeA.url, '/api/auth/logout', {
+      json: { refreshToken: stolen.body.refreshToken },
+    });
+    expect(logout.status).toBe(204);
+    expect(await closed).toBe('io server disconnect');
+    expect(owner.socket.connected).toBe(true);
+    owner.socket.close();
   });
 
   // Last: it kills node B.

@@ -11,7 +11,7 @@ import type {
   TypingEvent,
 } from '../../shared/realtime.events';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
-import { addMember, registerBusiness, type Signup } from '../helpers/auth';
+import { addMember, login, registerBusiness, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { connectFeed, connectSocket, sleep, type DashboardSocket } from '../helpers/realtime';
 import { seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
@@ -289,6 +289,76 @@ for (const mode of MODES) {
       expect(del.status).toBe(204);
       expect(await removed).toBe('io server disconnect');
       await expect(connect(agent.accessToken)).rejects.toThrow('unauthorized');
+    });
+
+    // Security review M1: a socket opened with a stolen access token outlived the session.
+    it('closes the sockets of a session that logs out, and only those', async () => {
+      const stolen = await login(node.url, shopA.email);
+      expect(stolen.status).toBe(200);
+      const thief = await connect(stolen.body.accessToken);
+      const owner = await connect(shopA.accessToken);
+      const received: string[] = [];
+      thief.socket.on('message:created', (m) => received.push(m.message.text ?? ''));
+      const closed = new Promise<string>((resolve) => thief.socket.once('disconnect', resolve));
+
+      const logout = await request(node.url, '/api/auth/logout', {
+        json: { refreshToken: stolen.body.refreshToken },
+      });
+      expect(logout.status).toBe(204);
+      expect(await closed).toBe('io server disconnect');
+      await postText(pageA, `psid-${randomUUID()}`, 'private message after logout');
+      await sleep(300);
+      expect(received).toEqual([]);
+      expect(owner.socket.connected).toBe(true);
+      await expect(connect(stolen.body.accessToken)).rejects.toThrow('unauthorized');
+    });
+
+    it('closes the sockets of a family revoked for refresh-token reuse', async () => {
+      const session = await login(node.url, shopA.email);
+      const socket = await connect(session.body.accessToken);
+      const closed = new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
+      const refresh = () =>
+        request(node.url, '/api/auth/refresh', {
+          json: { refreshToken: session.body.refreshToken },
+        });
+      expect((await refresh()).status).toBe(200);
+      // The same token again: reuse, the whole family (and the socket opened with it) ends.
+      expect((await refresh()).status).toBe(401);
+      expect(await closed).toBe('io server disconnect');
+    });
+
+    it('checks the session again on resync and watch, even if a disconnect was lost', async () => {
+      const session = await login(node.url, shopA.email);
+      const { socket } = await connect(session.body.accessToken);
+      const [conversation] = (
+        await request<{ items: { id: string }[] }>(node.url, '/api/conversations', {
+          token: shopA.accessToken,
+        })
+      ).body.items;
+      expect(await socket.emitWithAck('resync', { sinceSeq: 0 })).toMatchObject({ ok: true });
+      // As if the adapter lost the disconnect: the login ends in the database only.
+      await node.app.database.sql.query(
+        `update refresh_tokens set revoked_at = now() where family_id = (
+           select family_id from refresh_tokens where user_id = $1 order by created_at desc limit 1)`,
+        [shopA.user.id],
+      );
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      const resync = socket
+        .emitWithAck('resync', { sinceSeq: 0 })
+        .catch((err: Error) => err.message);
+      expect(await closed).toBe('io server disconnect');
+      // Refused, or cut off by the disconnect: never the feed.
+      expect(await resync).not.toMatchObject({ ok: true });
+      const other = await connect((await login(node.url, shopA.email)).body.accessToken);
+      await node.app.database.sql.query(
+        `update refresh_tokens set revoked_at = now() where family_id = (
+           select family_id from refresh_tokens where user_id = $1 order by created_at desc limit 1)`,
+        [shopA.user.id],
+      );
+      const watch = await other.socket
+        .emitWithAck('conversation:watch', { id: conversation!.id })
+        .catch((err: Error) => err.message);
+      expect(watch).not.toMatchObject({ ok: true });
     });
 
     it("closes every member's dashboards when the business deletes its account", async () => {
