@@ -95,6 +95,11 @@ const envSchema = z.object({
       .optional(),
   ),
   SMTP_FROM: z.preprocess(emptyAsUndefined, z.string().default('Parley <no-reply@parley.local>')),
+  /** Connect and greeting timeout of one SMTP attempt (the socket may idle twice as long). */
+  SMTP_TIMEOUT_MS: int(5000, 100, 120_000),
+  /** E-mail retries after a failed attempt, and the first pause (doubled each time). */
+  EMAIL_RETRY_LIMIT: int(8, 0, 100),
+  EMAIL_RETRY_DELAY_SECONDS: int(10, 1, 3600),
   /** A payment still pending this long is re-verified with its provider (lost webhooks). */
   RECONCILE_AFTER_MS: int(5 * 60 * 1000, 100, 7 * 24 * 60 * 60 * 1000),
   RECONCILE_INTERVAL_MS: int(60 * 1000, 100, 60 * 60 * 1000),
@@ -188,7 +193,8 @@ export interface Config {
     reconcileMaxAgeMs: number;
   };
   /** Owner notifications by email; null when SMTP_URL is not set. */
-  smtp: { url: string; from: string } | null;
+  smtp: { url: string; from: string; timeoutMs: number } | null;
+  email: { retryLimit: number; retryDelaySeconds: number };
   http: {
     trustedProxies: string[];
     rateLimitPerMinute: number;
@@ -309,7 +315,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
       reconcileMaxAgeMs: e.RECONCILE_MAX_AGE_MS,
     },
-    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM, timeoutMs: e.SMTP_TIMEOUT_MS } : null,
+    email: { retryLimit: e.EMAIL_RETRY_LIMIT, retryDelaySeconds: e.EMAIL_RETRY_DELAY_SECONDS },
     http: {
       trustedProxies,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

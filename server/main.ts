@@ -11,11 +11,13 @@ import { createFeedPublisher } from './realtime/feed-publisher';
 import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
-import { openDatabase } from './persistence/db';
+import { openDatabase, type Database } from './persistence/db';
 import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
 import { createGraphSender } from './channels/graph-sender';
+import { createEmailOutbox, type EmailOutbox } from './email/email-outbox';
+import { createSmtpMailer } from './email/mailer';
 import { seedDemo, type DemoCredentials } from './demo/demo-seed';
 import { createSimulator } from './demo/simulator';
 
@@ -81,6 +83,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       aiReplyConcurrency: config.runtime.aiReplyConcurrency,
     });
     const box = createSecretBox(config.secrets.encryptionKeys);
+    const email = openEmailOutbox(config, runtime, database, log);
     // Known once listening: the demo's Graph stand-in lives on this node.
     let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
@@ -98,6 +101,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       runtime,
       log,
       box,
+      email,
       baseUrl: () => baseUrl,
       endpointsFor: (businessId) =>
         demoPaystack?.businessId === businessId ? { paystackApiUrl: demoPaystack.apiUrl } : null,
@@ -177,6 +181,27 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     await Promise.allSettled([fabric?.close(), database.close()]);
     throw err;
   }
+}
+
+/** Owner and member e-mail on its own queue, when SMTP_URL is set. */
+function openEmailOutbox(
+  config: Config,
+  runtime: Runtime,
+  database: Database,
+  log: Logger,
+): EmailOutbox {
+  return createEmailOutbox({
+    jobs: runtime.jobs,
+    db: database.db,
+    mailer: config.smtp ? createSmtpMailer(config.smtp) : null,
+    log: log.child({ component: 'email' }),
+    policy: {
+      retryLimit: config.email.retryLimit,
+      retryDelaySeconds: config.email.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: Math.ceil((config.smtp?.timeoutMs ?? 5000) / 1000) * 4 + 30,
+    },
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { SecretBox } from '../crypto/secret-box';
+import type { EmailOutbox } from '../email/email-outbox';
 import type { Route } from '../http/route';
 import type { Metrics } from '../metrics';
 import type { Database } from '../persistence/db';
@@ -13,7 +14,7 @@ import { createFulfilHandler } from './fulfil.handler';
 import { createInvoiceLinks } from './invoice-links';
 import { createInvoiceHandler } from './invoice.handler';
 import { invoiceRoutes } from './invoices.routes';
-import { createNotifications, createSmtpMailer, type Notifications } from './notifications';
+import { createNotifications, type Notifications } from './notifications';
 import { createOrderStatusHandler } from './order-status.handler';
 import { orderRoutes } from './orders.routes';
 import { createPaymentIntake, type PaymentIntake } from './payment-intake';
@@ -31,6 +32,8 @@ export interface CommerceDeps {
   box: SecretBox;
   /** PUBLIC_URL, else this node's URL once it listens: payment return URLs and invoice links. */
   baseUrl(): string;
+  /** Owner e-mail, queued (never sent inside a request or another job). */
+  email: EmailOutbox;
   /** Per-business provider endpoints (the demo shop's stand-in); see the provider registry. */
   endpointsFor?: (businessId: string) => Partial<ProviderEndpoints> | null;
 }
@@ -66,7 +69,7 @@ export function createCommerce(deps: CommerceDeps): Commerce {
   const notifications = createNotifications({
     db: database.db,
     log: commerceLog,
-    mailer: config.smtp ? createSmtpMailer(config.smtp) : null,
+    email: deps.email,
   });
   const intake = createPaymentIntake({
     database,

@@ -1,17 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { and, eq } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CommerceNotice } from '../../shared/commerce.schema';
+import type { EmailOutbox } from '../email/email-outbox';
 import type { Db } from '../persistence/db';
-import { businesses, memberships, users } from '../persistence/schema';
+import { businesses } from '../persistence/schema';
 import { buildNoticeEmail } from './notice-email';
 
 /**
  * The owner-notification port. The socket layer subscribes with `subscribe` and forwards each
- * notice to the business room (e.g. as `commerce:notice`); email goes out when SMTP is
- * configured. Delivery is best effort and after the commit: a notice never blocks or undoes
- * the sale it reports.
+ * notice to the business room (e.g. as `commerce:notice`); e-mail to the owners is queued
+ * (`EmailOutbox`), never sent inline. Delivery is best effort and after the commit: a notice
+ * never blocks or undoes the sale it reports.
  */
 export interface Notifications {
   notify(notice: CommerceNotice): Promise<void>;
@@ -19,39 +19,27 @@ export interface Notifications {
   subscribe(listener: (notice: CommerceNotice) => void): () => void;
 }
 
-export interface Mailer {
-  send(message: { to: string[]; subject: string; text: string }): Promise<void>;
-}
-
-/** nodemailer on `SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…`). */
-export function createSmtpMailer(smtp: { url: string; from: string }): Mailer {
-  const transport = nodemailer.createTransport(smtp.url);
-  return {
-    async send(message) {
-      await transport.sendMail({ from: smtp.from, ...message });
-    },
-  };
-}
+/** What a notice is about: the same notice raised twice (a redelivered webhook) is one mail. */
+const noticeKey = (n: CommerceNotice) => `${n.kind}:${n.orderId}:${n.reference}`;
 
 export function createNotifications(deps: {
   db: Db;
   log: Logger;
-  mailer: Mailer | null;
+  email: EmailOutbox;
 }): Notifications {
   const emitter = new EventEmitter<{ notice: [CommerceNotice] }>();
   emitter.setMaxListeners(0);
 
   async function email(notice: CommerceNotice): Promise<void> {
-    if (!deps.mailer) return;
-    const owners = await deps.db
-      .select({ email: users.email, business: businesses.name })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .innerJoin(businesses, eq(businesses.id, memberships.businessId))
-      .where(and(eq(memberships.businessId, notice.businessId), eq(memberships.role, 'owner')));
-    if (owners.length === 0) return;
-    const message = buildNoticeEmail(notice, owners[0]?.business ?? 'Parley');
-    await deps.mailer.send({ to: owners.map((o) => o.email), ...message });
+    const [business] = await deps.db
+      .select({ name: businesses.name })
+      .from(businesses)
+      .where(eq(businesses.id, notice.businessId));
+    const message = buildNoticeEmail(notice, business?.name ?? 'Parley');
+    await deps.email.send(
+      { businessId: notice.businessId, to: { role: 'owner' }, ...message },
+      noticeKey(notice),
+    );
   }
 
   return {
@@ -74,7 +62,7 @@ export function createNotifications(deps: {
       await email(notice).catch((err: unknown) =>
         deps.log.warn(
           { event: 'commerce.notice_email_failed', orderId: notice.orderId, err },
-          'owner email not sent',
+          'owner email not queued',
         ),
       );
     },

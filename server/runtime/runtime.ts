@@ -14,6 +14,7 @@ import {
   type EffectResult,
   type OutboundSender,
 } from './effects';
+import { createBackgroundJobs, type BackgroundJobs } from './background-jobs';
 import { ensureBossFetchIndex } from './boss-fetch-index';
 import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
@@ -106,6 +107,8 @@ export interface Runtime {
   transact<T>(work: (t: RuntimeTx) => Promise<T>): Promise<T>;
   handle<Q extends EffectQueue>(queue: Q, handler: EffectHandler): void;
   useOutboundSender(sender: OutboundSender): void;
+  /** Queues of work outside conversations (owner e-mail), on the same pg-boss. */
+  readonly jobs: BackgroundJobs;
   readonly events: EventEmitter<RuntimeEvents>;
   readonly stats: () => { ownedShards: number; cachedConversations: number; activeRuns: number };
 }
@@ -143,6 +146,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       : { db: database.boss, schedule: false },
   );
+  const background = createBackgroundJobs(boss, () => started);
   // pg-boss errors carry the whole pg client; log what an operator needs.
   boss.on('error', (err: Error & { code?: string }) =>
     log.warn({ event: 'boss.error', message: err.message, code: err.code }, 'job queue problem'),
@@ -379,6 +383,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function startWorkers(): Promise<void> {
     for (const queue of Object.values(EFFECT_QUEUES)) await ensureQueue(queue, 'standard');
     await ensureQueue(OUTBOUND_QUEUE, 'stately');
+    for (const [queue, { policy, handler }] of background.queues) {
+      await ensureQueue(queue, 'standard');
+      await workEagerly<object>(queue, policy.workers ?? 1, (job) => handler(job.data));
+    }
     for (const queue of handlers.keys()) {
       const workers =
         queue === EFFECT_QUEUES.requestAiReply ? (options.aiReplyConcurrency ?? 4) : 1;
@@ -417,6 +425,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   return {
     events,
+    jobs: background.jobs,
     async start() {
       await boss.start();
       await ensureBossFetchIndex(database.sql);

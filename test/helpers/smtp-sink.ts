@@ -11,6 +11,14 @@ export interface ReceivedMail {
 export interface SmtpSink extends AsyncDisposable {
   readonly url: string;
   readonly mails: ReceivedMail[];
+  /** Connections accepted so far, greeted or not. */
+  readonly connections: number;
+  /**
+   * While stalled, the sink accepts connections and never greets them: the tarpit of security
+   * review M3, which nodemailer's default timeouts wait out for 30 s or more. Ending the stall
+   * drops those connections.
+   */
+  stall(stalled: boolean): void;
 }
 
 /**
@@ -26,7 +34,17 @@ const RESPONSES: Record<string, string> = {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  let stalled = false;
+  let connections = 0;
+  const held = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    connections += 1;
+    if (stalled) {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+      socket.on('error', () => socket.destroy());
+      return;
+    }
     let buffer = '';
     let inData = false;
     let current: ReceivedMail = { from: '', to: [], data: '' };
@@ -65,6 +83,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get connections() {
+      return connections;
+    },
+    stall(value) {
+      stalled = value;
+      // Recovering drops the tarpitted connections, as a restarted server would.
+      if (!value) for (const socket of held) socket.destroy();
+    },
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of held) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
