@@ -47,6 +47,8 @@ export type ConversationEffect =
       };
     }
   | { type: 'expireCheckout'; params: { orderId: string } }
+  /** A checkout the conversation did not take (another one is open): cancel it, void its link. */
+  | { type: 'cancelCheckout'; params: { orderId: string } }
   | {
       type: 'notifyTeam';
       params: { kind: 'handoff_requested' | 'handoff_overdue'; reason: string };
@@ -61,5 +63,6 @@ export const CONVERSATION_EFFECT_TYPES = [
   'reportOrderStatus',
   'fulfilOrder',
   'expireCheckout',
+  'cancelCheckout',
   'notifyTeam',
 ] as const satisfies readonly ConversationEffectType[];

@@ -269,7 +269,28 @@ describe('conversation machine', () => {
     expect(answered.effects).toEqual([
       { type: 'sendMessage', params: { author: 'bot', text: 'Yes!' } },
     ]);
-    expect(step(answered, checkoutCreated('o2')).changed).toBe(false);
+    // A second checkout (two agents at once, say) is not sent; it is cancelled, its link voided.
+    const second = step(answered, checkoutCreated('o2'));
+    expect(second.state).toBe('checkout');
+    expect(second.snapshot.context.checkout?.orderId).toBe('o1');
+    expect(second.effects).toEqual([{ type: 'cancelCheckout', params: { orderId: 'o2' } }]);
+    // The open one presented again (a retried job) changes nothing.
+    expect(step(answered, checkoutCreated('o1')).changed).toBe(false);
+  });
+
+  it('fulfils an earlier order paid late while another checkout is open, keeping that one', () => {
+    const open = run(checkoutCreated('o2'), paid('o1'));
+    expect(open.snapshot.context.earlyPayments).toHaveLength(1);
+    const late = step(open, checkoutCreated('o1'));
+    expect(late.state).toBe('checkout');
+    expect(late.snapshot.context.checkout?.orderId).toBe('o2');
+    expect(late.snapshot.context.earlyPayments).toEqual([]);
+    expect(late.effects).toEqual([
+      {
+        type: 'fulfilOrder',
+        params: expect.objectContaining({ orderId: 'o1', silent: false }) as unknown,
+      },
+    ]);
   });
 
   it('sends nothing to a contact who withdrew consent, but records a payment', () => {
@@ -286,6 +307,10 @@ describe('conversation machine', () => {
         type: 'fulfilOrder',
         params: expect.objectContaining({ silent: true }),
       }),
+    ]);
+    // A checkout made as consent was withdrawn is never sent: cancelled.
+    expect(step(out, checkoutCreated('o2')).effects).toEqual([
+      { type: 'cancelCheckout', params: { orderId: 'o2' } },
     ]);
     const back = step(out, { type: 'consent.granted', ...stamp() });
     expect(back.path).toBe('bot.idle');

@@ -65,6 +65,23 @@ export const paymentMatches = (c: PendingCheckout | null, p: PaymentEvent): bool
   c.amountMinor === p.amountMinor &&
   c.currency.toUpperCase() === p.currency.toUpperCase();
 
+/**
+ * A checkout presented again for an earlier order that was paid after the conversation stopped
+ * waiting for it, while another checkout is open: the fulfilment it asks for, and the early
+ * payments without the one it uses.
+ */
+function lateFulfilment(context: ConversationContext, event: ConversationEvent) {
+  if (event.type !== 'checkout.created') return null;
+  const late = checkoutOf(event);
+  const payment = context.earlyPayments.find((p) => paymentMatches(late, p));
+  if (!payment) return null;
+  const { orderId, reference, provider, amountMinor, currency } = late;
+  return {
+    params: { orderId, reference, provider, amountMinor, currency },
+    remaining: context.earlyPayments.filter((p) => p !== payment),
+  };
+}
+
 // Effect actions do nothing when run: the host reads their params from the transition result.
 const describe =
   <T extends ConversationEffect['type']>() =>
@@ -85,6 +102,7 @@ export const conversationMachine = setup({
     reportOrderStatus: describe<'reportOrderStatus'>(),
     fulfilOrder: describe<'fulfilOrder'>(),
     expireCheckout: describe<'expireCheckout'>(),
+    cancelCheckout: describe<'cancelCheckout'>(),
     notifyTeam: describe<'notifyTeam'>(),
 
     askAi: enqueueActions(({ enqueue, event }) => {
@@ -161,6 +179,33 @@ export const conversationMachine = setup({
       });
     }),
 
+    /**
+     * A checkout that arrives while another is open, or for a contact who opted out: nobody is
+     * sent its link, so it is cancelled and its link voided. A payment that still reaches it is
+     * recorded as unmatched and the owner is told (the payment intake).
+     */
+    dropCheckout: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'checkout.created') return;
+      enqueue({ type: 'cancelCheckout', params: { orderId: event.orderId } });
+    }),
+
+    /**
+     * An earlier order, paid after the conversation stopped waiting for it, presented again
+     * while another checkout is open: fulfilled, and the open checkout stays as it is.
+     */
+    fulfilLatePayment: enqueueActions(({ enqueue, context, event }) => {
+      const late = lateFulfilment(context, event);
+      if (!late) return;
+      enqueue.assign({ earlyPayments: late.remaining });
+      enqueue({ type: 'fulfilOrder', params: { ...late.params, silent: false } });
+    }),
+    fulfilLatePaymentSilently: enqueueActions(({ enqueue, context, event }) => {
+      const late = lateFulfilment(context, event);
+      if (!late) return;
+      enqueue.assign({ earlyPayments: late.remaining });
+      enqueue({ type: 'fulfilOrder', params: { ...late.params, silent: true } });
+    }),
+
     keepEarlyPayment: assign({
       // Bounded, so a flood of unmatched payment events cannot grow the snapshot.
       earlyPayments: ({ context, event }) =>
@@ -198,6 +243,8 @@ export const conversationMachine = setup({
     earlyPaymentMatches: ({ context, event }) =>
       event.type === 'checkout.created' &&
       context.earlyPayments.some((p) => paymentMatches(checkoutOf(event), p)),
+    isOpenCheckout: ({ context, event }) =>
+      event.type === 'checkout.created' && context.checkout?.orderId === event.orderId,
   },
   delays: {
     checkoutTtl: ({ context }) => context.checkoutTtlMs,
@@ -346,8 +393,15 @@ export const conversationMachine = setup({
             { type: 'sendMessage', params: { author: 'bot', template: 'payment_failed' } },
           ],
         },
-        // One checkout at a time: a second link replaces nothing.
-        'checkout.created': {},
+        // One checkout at a time: a second link replaces nothing, and is cancelled.
+        'checkout.created': [
+          { guard: 'isOpenCheckout' },
+          {
+            guard: 'earlyPaymentMatches',
+            actions: 'fulfilLatePayment',
+          },
+          { actions: 'dropCheckout' },
+        ],
       },
     },
 
@@ -365,7 +419,14 @@ export const conversationMachine = setup({
       on: {
         'consent.withdrawn': {},
         'consent.granted': { target: 'bot' },
-        'checkout.created': {},
+        'checkout.created': [
+          { guard: 'isOpenCheckout' },
+          {
+            guard: 'earlyPaymentMatches',
+            actions: 'fulfilLatePaymentSilently',
+          },
+          { actions: 'dropCheckout' },
+        ],
         'checkout.failed': {},
         // Sticky: closing would let the next customer message wake the bot.
         'agent.closed': {},

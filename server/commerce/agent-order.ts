@@ -16,6 +16,7 @@ const REFUSALS: Record<string, [AppError['code'], string]> = {
   amount_too_large: ['bad_request', 'The order total is too large.'],
   out_of_stock: ['conflict', 'There is not enough stock for this order.'],
   no_payment_provider: ['conflict', 'No payment provider is enabled for this currency.'],
+  checkout_in_progress: ['conflict', 'A payment link is already out in this conversation.'],
   provider_unavailable: ['unavailable', 'The payment provider did not answer. Try again shortly.'],
 };
 

@@ -26,6 +26,14 @@ export function createCheckoutHandler(deps: CheckoutDeps & { database: Database 
         attributedTo: 'bot',
       },
     );
+    // An agent's checkout got there first; the conversation is told of that one, not this.
+    if (!result.ok && result.reason === 'checkout_in_progress') {
+      deps.log.info(
+        { event: 'checkout.superseded', conversationId: job.conversationId },
+        'another checkout is open in this conversation; the bot does not start a second',
+      );
+      return;
+    }
     if (!result.ok) {
       deps.log.warn(
         { event: 'checkout.failed', conversationId: job.conversationId, reason: result.reason },

@@ -8,6 +8,8 @@ import { contacts, conversations } from '../persistence/schema';
 import {
   findOrCreateOrder,
   itemsKeyOf,
+  lockConversationCheckout,
+  otherLiveCheckout,
   priceItems,
   type OrderOutcome,
   type OrderRow,
@@ -124,6 +126,7 @@ export async function runCheckout(
 
 async function prepare(deps: CheckoutDeps, db: Db, request: CheckoutRequest): Promise<Prepared> {
   const { businessId, conversationId } = request;
+  await lockConversationCheckout(db, conversationId);
   const [conversation] = await db
     .select({ contactId: conversations.contactId, name: contacts.name, profile: contacts.profile })
     .from(conversations)
@@ -135,13 +138,20 @@ async function prepare(deps: CheckoutDeps, db: Db, request: CheckoutRequest): Pr
   if (!priced.ok) return priced;
   const provider = pickProvider(await deps.registry.enabled(db, businessId), priced.currency);
   if (!provider) return { ok: false, reason: 'no_payment_provider' };
+  const itemsKey = itemsKeyOf(request.items);
+  const live = await otherLiveCheckout(
+    db,
+    { businessId, conversationId, idempotencyKey: request.idempotencyKey, itemsKey },
+    deps.checkoutTtlMs,
+  );
+  if (live) return { ok: false, reason: 'checkout_in_progress' };
 
   const { order, reused } = await findOrCreateOrder(db, {
     businessId,
     conversationId,
     contactId: conversation.contactId,
     idempotencyKey: request.idempotencyKey,
-    itemsKey: itemsKeyOf(request.items),
+    itemsKey,
     items: priced.items,
     totalMinor: priced.totalMinor,
     currency: priced.currency,

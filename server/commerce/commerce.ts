@@ -9,6 +9,7 @@ import { EFFECT_QUEUES } from '../runtime/effects';
 import type { Runtime } from '../runtime/runtime';
 import { createCheckoutHandler } from './checkout.handler';
 import type { CheckoutDeps } from './checkout';
+import { createCancelHandler } from './cancel.handler';
 import { createExpireHandler } from './expire.handler';
 import { createFulfilHandler } from './fulfil.handler';
 import { createInvoiceLinks } from './invoice-links';
@@ -112,6 +113,10 @@ export function createCommerce(deps: CommerceDeps): Commerce {
       target.handle(
         EFFECT_QUEUES.expireCheckout,
         createExpireHandler({ database, registry, log: commerceLog }),
+      );
+      target.handle(
+        EFFECT_QUEUES.cancelCheckout,
+        createCancelHandler({ database, registry, notifications, log: commerceLog }),
       );
       target.handle(
         EFFECT_QUEUES.issueInvoice,

@@ -15,6 +15,7 @@ export const fulfilParamsSchema = z.object({
 });
 
 export const expireParamsSchema = z.object({ orderId: z.string() });
+export const cancelParamsSchema = expireParamsSchema;
 
 export const orderRequestParamsSchema = z.object({
   requestId: z.string(),

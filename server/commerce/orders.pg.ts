@@ -1,7 +1,7 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { CheckoutItem } from '../../shared/conversation.events';
 import type { Db } from '../persistence/db';
-import { orders, products, type OrderItem } from '../persistence/schema';
+import { orders, payments, products, type OrderItem } from '../persistence/schema';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -141,6 +141,56 @@ export async function findOrCreateOrder(db: Db, input: OrderInput): Promise<Orde
     })
     .returning();
   return { order: created as OrderRow, reused: false };
+}
+
+/**
+ * Serialises checkouts of one conversation (security review M2): taken before anything is
+ * read, held to the commit, so of two overlapping requests (two agents, a double click, the bot
+ * at the same moment) the second sees the first's order. Taken before `findOrCreateOrder`'s own
+ * lock, always in that order.
+ */
+export async function lockConversationCheckout(db: Db, conversationId: string): Promise<void> {
+  await db.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`checkout:${conversationId}`}, 0))`,
+  );
+}
+
+/**
+ * Another order of the conversation whose link is out (or being made) or whose money came in:
+ * the checkout the conversation has, or is about to have. The same request (its key) and the
+ * same items (the duplicate guardrail hands that order back) do not count.
+ */
+export async function otherLiveCheckout(
+  db: Db,
+  input: { businessId: string; conversationId: string; idempotencyKey: string; itemsKey: string },
+  withinMs: number,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.businessId, input.businessId),
+        eq(orders.conversationId, input.conversationId),
+        eq(orders.status, 'pending'),
+        gt(orders.createdAt, new Date(Date.now() - withinMs)),
+        ne(orders.idempotencyKey, input.idempotencyKey),
+        ne(orders.itemsKey, input.itemsKey),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(payments)
+            .where(
+              and(
+                eq(payments.orderId, orders.id),
+                inArray(payments.status, ['pending', 'succeeded']),
+              ),
+            ),
+        ),
+      ),
+    )
+    .limit(1);
+  return row?.id ?? null;
 }
 
 export async function findOrder(db: Db, businessId: string, id: string) {

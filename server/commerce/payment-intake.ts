@@ -107,27 +107,27 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
       if (mismatch) return refuse(found, ctx, mismatch, 'payment_mismatch');
     }
     const key = noticeKey({ eventId, reference: payment.reference, kind: v.status });
-    const result = await deps.runtime.transact((t) =>
-      v.status === 'succeeded' ? recordSuccess(t, found, v, key) : recordFailure(t, found, v, key),
+    const result = await deps.runtime.transact(async (t) =>
+      v.status === 'succeeded'
+        ? recordSuccess(t, found, v, key)
+        : { kind: await recordFailure(t, found, v, key) },
     );
-    if (result === 'duplicate') {
+    if (result.kind === 'duplicate') {
       log.info(
         { event: 'payment.duplicate', ...ctx, status: v.status },
         'already applied; nothing changed',
       );
-      return result;
+      return 'duplicate';
     }
-    log.info({ event: `payment.${v.status}`, ...ctx, late: result === 'late' }, 'payment applied');
-    if (result === 'unmatched') {
-      // Money no checkout can take: the order was paid already (a second payment), or its
-      // contact was erased. Recorded on the payment; a person decides about a refund.
-      await deps.notifications.notify({
-        kind: 'payment_unmatched',
-        ...ctx,
-        reason: order.conversationId
-          ? 'the order was already paid: possibly a double payment'
-          : 'the order is no longer linked to a conversation',
-      });
+    log.info(
+      { event: `payment.${v.status}`, ...ctx, late: result.kind === 'late' },
+      'payment applied',
+    );
+    if (result.kind === 'unmatched') {
+      // Money no checkout can take: the order was paid already (a second payment), cancelled
+      // (another checkout was open), or its contact was erased. Recorded on the payment; a
+      // person decides about a refund.
+      await deps.notifications.notify({ kind: 'payment_unmatched', ...ctx, reason: result.reason });
     }
     return 'applied';
   }

@@ -40,9 +40,15 @@ export async function recordFailure(
   return ref?.duplicate ? 'duplicate' : 'applied';
 }
 
+export type SuccessOutcome =
+  | { kind: 'applied' | 'late' | 'duplicate' }
+  /** Recorded, but no checkout can take it; `reason` is what the owner is told. */
+  | { kind: 'unmatched'; reason: string };
+
 /**
  * → succeeded and `payment.succeeded` for the conversation, in one transaction. `unmatched`:
- * recorded, but no checkout can take it (the order was paid already, or has no conversation).
+ * recorded, but no checkout can take it (the order was paid already, was cancelled because
+ * another checkout was open, or has no conversation).
  * `late`: the conversation had stopped waiting for this attempt (reported failed, or the
  * checkout expired), yet the money came; the checkout is presented again right behind the
  * payment, so the machine, which keeps early payments, matches and fulfils it.
@@ -52,15 +58,28 @@ export async function recordSuccess(
   found: Found,
   v: Succeeded,
   key: string,
-): Promise<'applied' | 'late' | 'unmatched' | 'duplicate'> {
+): Promise<SuccessOutcome> {
   const { order, payment } = found;
   const previous = await markPaymentSucceeded(tx.db, payment.id, v.providerPaymentId);
-  if (!previous) return 'duplicate';
+  if (!previous) return { kind: 'duplicate' };
+  // Locked: a cancellation racing this payment waits for it, or this waits and sees it.
   const [now] = await tx.db
     .select({ status: orders.status })
     .from(orders)
-    .where(eq(orders.id, order.id));
-  if (!order.conversationId || now?.status === 'paid') return 'unmatched';
+    .where(eq(orders.id, order.id))
+    .for('update');
+  if (!order.conversationId) {
+    return { kind: 'unmatched', reason: 'the order is no longer linked to a conversation' };
+  }
+  if (now?.status === 'paid') {
+    return { kind: 'unmatched', reason: 'the order was already paid: possibly a double payment' };
+  }
+  if (now?.status === 'cancelled') {
+    return {
+      kind: 'unmatched',
+      reason: 'the order was cancelled because another checkout was open in the conversation',
+    };
+  }
   const event = eventFor(found, key);
   const events = [
     event('payment.succeeded', {
@@ -84,5 +103,5 @@ export async function recordSuccess(
     events.push(event('checkout.created', checkout, `${payment.reference}:reopened`));
   }
   const [ref] = await insertInbox(events);
-  return ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied';
+  return { kind: ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied' };
 }

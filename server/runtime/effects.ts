@@ -14,6 +14,7 @@ export const EFFECT_QUEUES = {
   reportOrderStatus: 'order-status',
   fulfilOrder: 'fulfil-order',
   expireCheckout: 'expire-checkout',
+  cancelCheckout: 'cancel-checkout',
   notifyTeam: 'notify-team',
 } as const satisfies Record<Exclude<ConversationEffectType, 'sendMessage'>, string>;
 

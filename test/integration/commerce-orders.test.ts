@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Invoice, Order, Product } from '../../shared/commerce.schema';
+import type { CommerceNotice, Invoice, Order, Product } from '../../shared/commerce.schema';
 import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import { orders } from '../../server/persistence/schema';
@@ -250,6 +250,89 @@ for (const mode of MODES) {
         }
         expect(paged).toEqual(all.map((o) => o.id));
         expect((await api('/api/orders?cursor=1.not-a-uuid')).status).toBe(400);
+      });
+
+      // Security review M2: two overlapping orders both got 201 and a live link; one was lost.
+      it('serialises overlapping orders in a conversation: one link, the other refused', async () => {
+        const from = newCustomer();
+        await customerSays(node, shop, from, 'hello');
+        const c = await waitUntil(() => conversationOf(db, from), 'the conversation');
+        const order = (sku: string, who: Signup | Shop) =>
+          request<Order>(node.url, '/api/orders', {
+            token: 'token' in who ? who.token : who.accessToken,
+            json: { conversationId: c.conversationId, items: [{ sku, qty: 1 }] },
+          });
+        // The first agent's link is still being made at Stripe when the second one asks.
+        const held = proxy.holdNext('POST', '/v1/checkout/sessions');
+        const first = order('MUG', agent);
+        const exchange = await held;
+        const second = await order('TOTE', shop);
+        expect(second.status).toBe(409);
+        exchange.release();
+        expect((await first).status).toBe(201);
+        await waitForState(db, from, 'checkout');
+        const rows = await ordersOf(db, c.conversationId);
+        expect(rows.map((r) => r.status)).toEqual(['pending']);
+        await waitForMessage(sent, () => c.conversationId, /checkout\.stripe\.com/, 'the link');
+      });
+
+      it('cancels a checkout the conversation drops and voids its link; its payment is unmatched', async () => {
+        const from = newCustomer();
+        await customerSays(node, shop, from, 'hello');
+        const c = await waitUntil(() => conversationOf(db, from), 'the conversation');
+        const notices: CommerceNotice[] = [];
+        const stop = node.app.commerce.notifications.subscribe((n) => notices.push(n));
+        try {
+          // The contact opts out while the agent's link is being made: the link is never sent.
+          const held = proxy.holdNext('POST', '/v1/checkout/sessions');
+          const created = request<Order>(node.url, '/api/orders', {
+            token: agent.accessToken,
+            json: { conversationId: c.conversationId, items: [{ sku: 'MUG', qty: 1 }] },
+          });
+          const exchange = await held;
+          const [contact] = await db.sql.query<{ id: string }>(
+            `select contact_id as id from conversations where id = $1`,
+            [c.conversationId],
+          );
+          const consent = await api(`/api/contacts/${contact!.id}/consent`, {
+            json: { granted: false },
+          });
+          expect(consent.status).toBe(200);
+          await waitForState(db, from, 'optedOut');
+          exchange.release();
+          const res = await created;
+          expect(res.status).toBe(201);
+          await waitUntil(
+            async () => (await ordersOf(db, c.conversationId))[0]?.status === 'cancelled',
+            'the dropped order to be cancelled',
+          );
+          const session = res.body.payments[0]?.providerPaymentId as string;
+          await waitUntil(
+            () => Promise.resolve(stripe.session(session)?.status === 'expired'),
+            'its Stripe session to be expired',
+          );
+          expect(
+            sent.filter((m) => m.conversationId === c.conversationId && /stripe/.test(m.text)),
+          ).toEqual([]);
+
+          // The agent had pasted the link elsewhere and it was paid before it was voided.
+          const delivery = stripe.signedEvent(stripe.completeSession(session));
+          expect((await postPaymentWebhook(node, 'stripe', shop.businessId, delivery)).status).toBe(
+            200,
+          );
+          const notice = await waitUntil(
+            () => Promise.resolve(notices.find((n) => n.orderId === res.body.id)),
+            'the owner’s notice',
+          );
+          expect(notice).toMatchObject({
+            kind: 'payment_unmatched',
+            reason: expect.stringMatching(/cancelled/) as unknown,
+          });
+          const [row] = await ordersOf(db, c.conversationId);
+          expect(row).toMatchObject({ status: 'cancelled', payment_status: 'succeeded' });
+        } finally {
+          stop();
+        }
       });
 
       it('issues an invoice on request, numbered, as a PDF the customer can open; tells the order status', async () => {

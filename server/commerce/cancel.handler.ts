@@ -1,0 +1,70 @@
+import { and, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../persistence/db';
+import { orders, payments } from '../persistence/schema';
+import type { EffectHandler } from '../runtime/effects';
+import { cancelParamsSchema } from './effect-params';
+import type { Notifications } from './notifications';
+import { latestPaymentOf } from './payments.pg';
+import type { ProviderRegistry } from './provider-registry';
+
+/**
+ * `cancelCheckout`: the conversation did not take this checkout (another was open, or the
+ * contact had opted out), so its link was never sent by Parley; but whoever made it (an agent)
+ * may have it. The link is voided at the provider where it can be (Stripe), and the order is
+ * cancelled, only from `pending`. If its money already came in, the owner is told: a payment
+ * for an order nobody waits for is for a person to refund or fulfil (security review M2).
+ */
+export function createCancelHandler(deps: {
+  database: Database;
+  registry: ProviderRegistry;
+  notifications: Notifications;
+  log: Logger;
+}): EffectHandler {
+  return async (job) => {
+    const { orderId } = cancelParamsSchema.parse(job.params);
+    const { businessId, conversationId } = job;
+    const latest = await latestPaymentOf(deps.database.db, businessId, orderId);
+    if (latest?.status === 'pending') {
+      const client = await deps.registry.client(businessId, latest.provider);
+      await client?.expire(latest);
+    }
+    const paid = await deps.database.transaction(async (tx) => {
+      // The order row's lock orders this against a payment being recorded (`recordSuccess`
+      // reads the status `for update`): one of the two sees the other, so a payment that
+      // lands for this order is reported either there or here, never nowhere.
+      const cancelled = await tx.db
+        .update(orders)
+        .set({ status: 'cancelled', updatedAt: new Date() })
+        .where(
+          and(
+            eq(orders.id, orderId),
+            eq(orders.businessId, businessId),
+            eq(orders.status, 'pending'),
+          ),
+        )
+        .returning({ id: orders.id });
+      if (cancelled.length === 0) return null;
+      const [succeeded] = await tx.db
+        .select()
+        .from(payments)
+        .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+        .limit(1);
+      return succeeded ?? null;
+    });
+    deps.log.info(
+      { event: 'commerce.checkout_cancelled', orderId, businessId, conversationId },
+      'a checkout the conversation did not take was cancelled',
+    );
+    if (paid) {
+      await deps.notifications.notify({
+        kind: 'payment_unmatched',
+        businessId,
+        orderId,
+        provider: paid.provider,
+        reference: paid.reference,
+        reason: 'the order was cancelled because another checkout was open in the conversation',
+      });
+    }
+  };
+}
