@@ -15,6 +15,8 @@ import type { Config } from './config';
 import { createAccountProver } from './channels/account-proof';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
+import type { DemoOutbox } from './demo/demo-outbox';
+import { demoPaystackRoutes } from './demo/demo-paystack.routes';
 import type { Commerce } from './commerce/commerce';
 import { conversationRoutes } from './conversations/conversations.routes';
 import { createSecretBox } from './crypto/secret-box';
@@ -57,6 +59,8 @@ export interface AppDeps {
   socketAdapter?: RealtimeDeps['adapter'];
   /** The Graph API base: Meta's, a test's fake, or the demo's stand-in on this node. */
   graphUrl: () => string;
+  /** The demo's Graph stand-in hands what it is sent to the simulated customers here. */
+  demoOutbox?: DemoOutbox;
 }
 
 export interface App {
@@ -137,7 +141,16 @@ export function createApp(deps: AppDeps): App {
     ...accountRoutes(routeDeps),
     ...contactRoutes(routeDeps),
     ...metaCallbackRoutes(routeDeps),
-    ...(config.demo ? demoGraphRoutes() : []),
+    ...(config.demo ? demoGraphRoutes({ outbox: deps.demoOutbox }) : []),
+    ...(config.demo
+      ? demoPaystackRoutes({
+          database,
+          box: routeDeps.box,
+          log,
+          publicUrl: routeDeps.baseUrl,
+          nodeUrl: () => nodeUrl,
+        })
+      : []),
     ...conversationRoutes(routeDeps),
     ...deps.commerce.routes(metrics),
     ...analytics.routes,

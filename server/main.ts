@@ -19,6 +19,7 @@ import { createGraphSender } from './channels/graph-sender';
 import { createEmailOutbox, type EmailOutbox } from './email/email-outbox';
 import { createSmtpMailer } from './email/mailer';
 import { seedDemo, type DemoCredentials } from './demo/demo-seed';
+import { createDemoOutbox, type DemoOutbox } from './demo/demo-outbox';
 import { createSimulator } from './demo/simulator';
 
 /**
@@ -30,6 +31,8 @@ export interface RunningNode {
   readonly config: Config;
   /** The demo owner's login, when the demo runs. */
   readonly demo?: DemoCredentials;
+  /** What the demo's Graph stand-in was sent, as the simulated customers hear it. */
+  readonly demoOutbox?: DemoOutbox;
   readonly app: App;
   readonly port: number;
   readonly url: string;
@@ -84,6 +87,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     });
     const box = createSecretBox(config.secrets.encryptionKeys);
     const email = openEmailOutbox(config, runtime, database, log);
+    // What the demo's Graph stand-in is sent reaches the simulated customers through this.
+    const demoOutbox = config.demo ? createDemoOutbox() : undefined;
     // Known once listening: the demo's Graph stand-in lives on this node.
     let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
@@ -126,6 +131,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       socketAdapter,
       feedPublisher,
       graphUrl: () => graphUrl,
+      demoOutbox,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -148,6 +154,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
           appSecret: config.secrets.metaAppSecret,
           rate: config.demoRate,
           log,
+          // In this process the simulated customers hear the Graph stand-in, so they pay links.
+          outbox: demoOutbox,
         });
         simulator.start();
         stopSimulator = () => simulator.stop();
@@ -170,6 +178,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       port,
       url,
       ...(demo ? { demo } : {}),
+      ...(demoOutbox ? { demoOutbox } : {}),
       shutdown: () => {
         stopSimulator();
         return app.shutdown();

@@ -1,11 +1,41 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { defineRoute, json, type Route } from '../http/route';
+import type { DemoDelivery, DemoOutbox } from './demo-outbox';
+
+/** The two send shapes `graph-sender.ts` posts (wire-specs.md §2): WhatsApp Cloud and Send API. */
+const whatsappSend = z.object({
+  messaging_product: z.literal('whatsapp'),
+  to: z.string().min(1),
+  text: z.object({ body: z.string() }),
+});
+const sendApiSend = z.object({
+  recipient: z.object({ id: z.string().min(1) }),
+  message: z.object({ text: z.string() }),
+});
+
+function deliveryOf(account: string, raw: Buffer): DemoDelivery | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (account !== 'me') {
+    const wa = whatsappSend.safeParse(body);
+    return wa.success ? { recipient: wa.data.to, text: wa.data.text.body } : null;
+  }
+  const send = sendApiSend.safeParse(body);
+  return send.success ? { recipient: send.data.recipient.id, text: send.data.message.text } : null;
+}
 
 /**
  * A stand-in for Meta's Graph API in the demo, on the node itself: the bot's and agents'
  * replies to simulated customers go here instead of to Meta, and get Graph-shaped answers.
+ * With an outbox, every accepted message is also handed to whoever listens (the simulator,
+ * which pays the links it is sent).
  */
-export function demoGraphRoutes(): Route[] {
+export function demoGraphRoutes(options: { outbox?: DemoOutbox } = {}): Route[] {
   const id = () => randomBytes(12).toString('base64url');
   return [
     defineRoute({
@@ -15,8 +45,10 @@ export function demoGraphRoutes(): Route[] {
       rateLimit: 'none',
       body: { kind: 'raw', contentTypes: ['application/json'] },
       handler(ctx) {
+        const delivery = options.outbox ? deliveryOf(ctx.params.account, ctx.body) : null;
+        if (delivery) options.outbox?.deliver(delivery);
         return ctx.params.account === 'me'
-          ? json({ recipient_id: 'demo', message_id: `m_${id()}` })
+          ? json({ recipient_id: delivery?.recipient ?? 'demo', message_id: `m_${id()}` })
           : json({
               messaging_product: 'whatsapp',
               contacts: [],

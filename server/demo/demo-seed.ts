@@ -6,6 +6,7 @@ import type { Passwords } from '../auth/passwords';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Database } from '../persistence/db';
 import { integrationTokenContext } from '../settings/settings-secrets.pg';
+import { ensureDemoPaystack } from './demo-shop.pg';
 
 /** The demo's channel accounts: what the simulator signs webhooks for. */
 export const DEMO_ACCOUNTS = {
@@ -55,8 +56,9 @@ export type DemoCredentials = z.infer<typeof credentialsSchema>;
 
 /**
  * The demo business of `npm start`: an owner whose login is printed at start-up, the three
- * channels and a small catalog. Created once; its login is kept in the data folder (next to
- * the generated development secrets) so the same login works after a restart.
+ * channels, a small catalog in USD and Paystack, paid through the node's own stand-in. Created
+ * once; its login is kept in the data folder (next to the generated development secrets) so the
+ * same login works after a restart.
  */
 export async function seedDemo(deps: {
   database: Database;
@@ -69,10 +71,16 @@ export async function seedDemo(deps: {
     `select id from businesses where is_demo limit 1`,
   );
   if (existing[0]) {
+    let saved: DemoCredentials | null = null;
     try {
-      return credentialsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+      saved = credentialsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch {
       // The login file is gone; the business stays, with a fresh password below.
+    }
+    if (saved) {
+      // A data folder seeded before the demo could take payments gets Paystack now.
+      await ensureDemoPaystack(deps.database, deps.box, existing[0].id);
+      return saved;
     }
   }
   const password = `demo-${randomBytes(6).toString('base64url')}`;
@@ -123,6 +131,7 @@ export async function seedDemo(deps: {
     }
     return business!.id;
   });
+  await ensureDemoPaystack(deps.database, deps.box, businessId);
   const credentials = { businessId, email, password };
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
