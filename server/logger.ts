@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './log-errors';
 
 export type { Logger };
 
@@ -13,6 +14,7 @@ export function createLogger(options: {
     level: options.level,
     base: { node: options.nodeId },
     timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: serializeError },
     redact: {
       // Defence in depth: nothing logs these on purpose (secrets never reach a log call).
       paths: [

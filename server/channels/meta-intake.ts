@@ -1,6 +1,7 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
+import { sqlStateOf } from '../persistence/pg-errors';
 import { openConversation, upsertContact } from '../runtime/conversations.pg';
 import type { InboxInput, InboxRef, Runtime } from '../runtime/runtime';
 import type { NormalizedEvent } from './meta-normalize';
@@ -9,43 +10,100 @@ export interface IntakeResult {
   stored: number;
   duplicates: number;
   unrouted: number;
+  /** Items the database refused (data it cannot hold); the rest of the delivery is stored. */
+  refused: number;
 }
+
+interface Route {
+  id: string;
+  business_id: string;
+  channel: string;
+  external_id: string;
+}
+
+type IntakeDeps = {
+  database: Database;
+  runtime: Runtime;
+  log: Logger;
+  unrouted: Counter<'channel'>;
+};
 
 /**
  * Stores normalised Meta events in the inbox of their tenant: one transaction for the whole
  * delivery, committed before the caller answers 200 (DESIGN.md step 3). Events for a channel
- * account no business has connected are dropped and counted.
+ * account no business has connected are dropped and counted. If the database refuses one item
+ * (data it cannot hold: SQLSTATE classes 22 and 54), the delivery is stored again item by item
+ * and only that one is left out, so it does not make Meta redeliver, and fail, everyone else's.
  */
 export async function ingestMetaEvents(
-  deps: { database: Database; runtime: Runtime; log: Logger; unrouted: Counter<'channel'> },
+  deps: IntakeDeps,
   events: NormalizedEvent[],
 ): Promise<IntakeResult> {
-  if (events.length === 0) return { stored: 0, duplicates: 0, unrouted: 0 };
+  if (events.length === 0) return { stored: 0, duplicates: 0, unrouted: 0, refused: 0 };
+  const byKey = await routesOf(deps.database, events);
+  const routed: [NormalizedEvent, Route][] = [];
+  let unrouted = 0;
+  for (const event of events) {
+    const integration = byKey.get(`${event.channel}\u0000${event.accountId}`);
+    if (!integration || !event.contactId) {
+      unrouted++;
+      deps.unrouted.inc({ channel: event.channel });
+      continue;
+    }
+    routed.push([event, integration]);
+  }
+  let refused = 0;
+  let refs: InboxRef[];
+  try {
+    refs = await store(deps, routed);
+  } catch (err) {
+    if (!isRefusedData(err)) throw err;
+    refs = [];
+    for (const item of routed) {
+      try {
+        refs.push(...(await store(deps, [item])));
+      } catch (itemErr) {
+        if (!isRefusedData(itemErr)) throw itemErr;
+        refused++;
+        deps.log.warn(
+          { event: 'meta.item_refused', channel: item[0].channel, sqlState: sqlStateOf(itemErr) },
+          'the database refused one item of a delivery; the others are stored',
+        );
+      }
+    }
+  }
+  await deps.runtime.hint(refs);
+  const duplicates = refs.filter((r: InboxRef) => r.duplicate).length;
+  if (unrouted > 0)
+    deps.log.info(
+      { event: 'meta.unrouted', count: unrouted },
+      'events for unknown channel accounts',
+    );
+  return { stored: refs.length - duplicates, duplicates, unrouted, refused };
+}
+
+/** Class 22 (data exception) and 54 (a value past a limit, e.g. an index row too large). */
+const isRefusedData = (err: unknown) => {
+  const state = sqlStateOf(err);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('54'));
+};
+
+async function routesOf(database: Database, events: NormalizedEvent[]) {
   const pairs = [...new Map(events.map((e) => [`${e.channel}\u0000${e.accountId}`, e])).values()];
-  const routes = await deps.database.sql.query<{
-    id: string;
-    business_id: string;
-    channel: string;
-    external_id: string;
-  }>(
+  const routes = await database.sql.query<Route>(
     `select i.id, i.business_id, i.channel, i.external_id
        from integrations i
        join unnest($1::text[], $2::text[]) as k(channel, external_id)
          on i.channel = k.channel and i.external_id = k.external_id`,
     [pairs.map((e) => e.channel), pairs.map((e) => e.accountId)],
   );
-  const byKey = new Map(routes.map((r) => [`${r.channel}\u0000${r.external_id}`, r]));
+  return new Map(routes.map((r) => [`${r.channel}\u0000${r.external_id}`, r]));
+}
 
-  let unrouted = 0;
-  const refs = await deps.database.transaction(async (tx) => {
+function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<InboxRef[]> {
+  return deps.database.transaction(async (tx) => {
     const inputs: InboxInput[] = [];
-    for (const event of events) {
-      const integration = byKey.get(`${event.channel}\u0000${event.accountId}`);
-      if (!integration || !event.contactId) {
-        unrouted++;
-        deps.unrouted.inc({ channel: event.channel });
-        continue;
-      }
+    for (const [event, integration] of routed) {
       const contact = await upsertContact(tx, {
         businessId: integration.business_id,
         channel: event.channel,
@@ -68,14 +126,6 @@ export async function ingestMetaEvents(
     }
     return deps.runtime.insertInbox(tx, inputs);
   });
-  await deps.runtime.hint(refs);
-  const duplicates = refs.filter((r: InboxRef) => r.duplicate).length;
-  if (unrouted > 0)
-    deps.log.info(
-      { event: 'meta.unrouted', count: unrouted },
-      'events for unknown channel accounts',
-    );
-  return { stored: refs.length - duplicates, duplicates, unrouted };
 }
 
 function toInbox(event: NormalizedEvent): { type: string; payload: Record<string, unknown> } {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { metaDeliverySchema } from '../../shared/meta-webhook.schema';
 import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
+import { cleanUnsafeText } from '../http/unsafe-text';
 import type { Metrics } from '../metrics';
 import type { Database } from '../persistence/db';
 import type { Runtime } from '../runtime/runtime';
@@ -30,6 +31,11 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
   const skipped = new Counter({
     name: 'parley_meta_skipped_items_total',
     help: 'Items of signed Meta deliveries that did not parse or are not handled',
+    registers: [deps.metrics.registry],
+  });
+  const cleaned = new Counter({
+    name: 'parley_meta_cleaned_strings_total',
+    help: 'Strings of signed Meta deliveries whose NUL or unpaired surrogates were replaced',
     registers: [deps.metrics.registry],
   });
 
@@ -70,7 +76,17 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
         } catch {
           throw new AppError('bad_request', { message: 'The body is not valid JSON.' });
         }
-        const delivery = metaDeliverySchema.safeParse(parsedJson);
+        // The signature covers the bytes as sent; what PostgreSQL cannot store is replaced with
+        // U+FFFD, so the message still arrives and the rest of the batch is not refused with it.
+        const clean = cleanUnsafeText(parsedJson);
+        if (clean.cleaned > 0) {
+          cleaned.inc(clean.cleaned);
+          ctx.log.info(
+            { event: 'meta.text_cleaned', strings: clean.cleaned },
+            'unstorable characters replaced',
+          );
+        }
+        const delivery = metaDeliverySchema.safeParse(clean.value);
         if (!delivery.success) {
           // Signed by Meta but of an object Parley does not subscribe to: acknowledge, or Meta
           // keeps retrying it.

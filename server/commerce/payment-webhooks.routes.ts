@@ -2,6 +2,7 @@ import { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PaymentProvider } from '../../shared/domain';
 import { AppError } from '../errors';
+import { findUnsafeText } from '../http/unsafe-text';
 import { defineRoute, json, type RequestContext, type Route } from '../http/route';
 import type { Metrics } from '../metrics';
 import { isUuid } from '../persistence/tenant';
@@ -26,11 +27,17 @@ const badSignature = () =>
   new AppError('unauthorized', { message: 'The signature does not match.' });
 
 function parseJson(raw: Buffer): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new AppError('bad_request', { message: 'The body is not valid JSON.' });
   }
+  // No provider sends these; a signed body holding one is refused rather than failing a query.
+  if (findUnsafeText(value)) {
+    throw new AppError('bad_request', { message: 'The body holds text that cannot be stored.' });
+  }
+  return value;
 }
 
 /**
@@ -62,6 +69,11 @@ async function verifiedNotice(
         ? verifyStripeEvent(ctx.body, header('stripe-signature'), secrets.webhookSecret)
         : null;
       if (!event) throw badSignature();
+      if (findUnsafeText(event)) {
+        throw new AppError('bad_request', {
+          message: 'The body holds text that cannot be stored.',
+        });
+      }
       return stripeNotice(event);
     }
     case 'paystack': {

@@ -177,6 +177,14 @@ for (const mode of MODES) {
         expect(
           (await postPaymentWebhook(node, 'paystack', shop.businessId, wrongCurrency)).status,
         ).toBe(200);
+        // A signed body holding text PostgreSQL cannot store: 400, not a failed query (L3).
+        const withNul = paystack.signedEvent(
+          { ...paystack.markPaid(order.reference), event: 'charge.success\u0000' },
+          secretKey,
+        );
+        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, withNul)).status).toBe(
+          400,
+        );
         const reasons = logged('payment.mismatch', order.reference).map((l) => String(l.reason));
         expect(reasons).toEqual([
           expect.stringContaining('amount 1100'),
