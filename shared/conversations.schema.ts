@@ -101,7 +101,7 @@ export type ConversationListResponse = z.infer<typeof conversationListResponseSc
 
 export const messageListQuerySchema = z.object({
   /** The `seq` of the last message the client has. */
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 export type MessageListQuery = z.infer<typeof messageListQuerySchema>;

@@ -24,10 +24,13 @@ export interface OrderRouteDeps {
 
 /** `<created_at ms>.<id>`: newest first, ties broken by id. */
 const encodeCursor = (o: { createdAt: Date; id: string }) => `${o.createdAt.getTime()}.${o.id}`;
+/** Milliseconds up to the end of year 9999: beyond it a Date is sent as `+275760-…`, a 500. */
+const CURSOR = /^(\d{1,15})\.([0-9a-f-]{36})$/i;
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 function decodeCursor(cursor: string): SQL | undefined {
-  const [ms, id] = cursor.split('.');
+  const [, ms, id] = CURSOR.exec(cursor) ?? [];
   const at = new Date(Number(ms));
-  if (!id || !isUuid(id) || Number.isNaN(at.getTime()))
+  if (!ms || !id || !isUuid(id) || Number(ms) > LAST_MS)
     throw new AppError('bad_request', { message: 'Bad cursor.' });
   return or(lt(orders.createdAt, at), and(eq(orders.createdAt, at), lt(orders.id, id)));
 }

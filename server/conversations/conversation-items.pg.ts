@@ -100,9 +100,23 @@ export async function loadConversationItem(
  * id. The timestamp travels as text because it has microseconds, which a JS Date would drop.
  */
 const encodeCursor = (ts: string, id: string) => Buffer.from(`${ts}|${id}`).toString('base64url');
+/**
+ * Exactly what `timestamptz::text` writes (`2026-12-04 01:08:29.123456+00`), years 1970–9999:
+ * `Date.parse` takes much that PostgreSQL refuses (`1`, `+275760-09-13T…`), which was a 500.
+ */
+const CURSOR_TS =
+  /^(19[7-9]\d|[2-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+function isCursorTime(ts: string): boolean {
+  const m = CURSOR_TS.exec(ts);
+  if (!m) return false;
+  // February 30th passes the pattern; the calendar decides.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 function decodeCursor(cursor: string): SQL {
-  const [ts, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!ts || !id || !isUuid(id) || Number.isNaN(Date.parse(ts)))
+  const [ts, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!ts || !id || rest.length > 0 || !isUuid(id) || !isCursorTime(ts))
     throw new AppError('bad_request', { message: 'Bad cursor.' });
   return sql`(${conversations.updatedAt}, ${conversations.id}) < (${ts}::timestamptz, ${id}::uuid)`;
 }

@@ -250,6 +250,18 @@ for (const mode of MODES) {
         }
         expect(paged).toEqual(all.map((o) => o.id));
         expect((await api('/api/orders?cursor=1.not-a-uuid')).status).toBe(400);
+        // Security review L4: a cursor past year 9999 was sent as `+275760-…` and gave 500.
+        const uuid = '00000000-0000-4000-8000-000000000000';
+        for (const cursor of [
+          `8640000000000000.${uuid}`,
+          `-1.${uuid}`,
+          `1e3.${uuid}`,
+          `1.${uuid}.x`,
+        ])
+          expect(
+            (await api(`/api/orders?cursor=${encodeURIComponent(cursor)}`)).status,
+            cursor,
+          ).toBe(400);
       });
 
       // Security review M2: two overlapping orders both got 201 and a live link; one was lost.

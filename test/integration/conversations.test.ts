@@ -394,6 +394,21 @@ for (const mode of MODES) {
         headers: { 'idempotency-key': 'k'.repeat(201) },
       });
       expect(badKey.status).toBe(400);
+      // Security review L4: cursors that Date.parse takes and PostgreSQL refuses were a 500.
+      const uuid = '00000000-0000-4000-8000-000000000000';
+      for (const raw of [
+        `1|${uuid}`,
+        `0|${uuid}`,
+        `+275760-09-13T00:00:00.000Z|${uuid}`,
+        `2026-02-30 10:00:00+00|${uuid}`,
+        `2026-01-01 10:00:00+00|${uuid}|extra`,
+        `2026-01-01 10:00:00+00|not-a-uuid`,
+      ]) {
+        const cursor = Buffer.from(raw).toString('base64url');
+        const res = await api(agent1, `/api/conversations?cursor=${cursor}`);
+        expect(res.status, raw).toBe(400);
+      }
+      expect((await api(agent1, `/api/conversations/${id}/messages?after=1e20`)).status).toBe(400);
       await settled();
       const messages = await api<MessageListResponse>(agent1, `/api/conversations/${id}/messages`);
       expect(messages.body.items.map((m) => m.text)).toEqual(['human']);
