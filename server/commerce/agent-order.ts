@@ -9,6 +9,17 @@ import { orderViews } from './order-views.pg';
 import { findOrder } from './orders.pg';
 import type { OrderRouteDeps } from './orders.routes';
 
+/**
+ * Only the assignee may message a claimed conversation (the machine's `isAssignee` guard for
+ * replies); a payment link or an invoice is a message too (security review L5). Unassigned
+ * conversations stay open to any member, as the agent-order flow has always allowed.
+ */
+export function assertMayMessage(assigneeId: string | null, userId: string): void {
+  if (assigneeId !== null && assigneeId !== userId) {
+    throw new AppError('conflict', { message: 'This conversation is assigned to another agent.' });
+  }
+}
+
 /** Checkout refusals an agent can act on, in words. */
 const REFUSALS: Record<string, [AppError['code'], string]> = {
   unknown_product: ['bad_request', 'An item is not in the catalog (or is switched off).'],
@@ -34,14 +45,15 @@ async function orderView(deps: OrderRouteDeps, businessId: string, orderId: stri
  */
 export async function createAgentOrder(
   deps: OrderRouteDeps,
-  businessId: string,
+  caller: { businessId: string; userId: string },
   body: OrderCreateRequest,
 ): Promise<{ status: number; order: Order | undefined }> {
+  const { businessId } = caller;
   const { conversationId, items } = body;
   const idempotencyKey = `agent:${body.idempotencyKey ?? randomUUID()}`;
   const [conversation, earlier] = await withTenant(deps.db, businessId, async (tx) => {
     const [row] = await tx
-      .select({ state: conversations.state })
+      .select({ state: conversations.state, assigneeId: conversations.assigneeId })
       .from(conversations)
       .where(and(eq(conversations.id, conversationId), eq(conversations.businessId, businessId)));
     const [order] = await tx
@@ -53,6 +65,8 @@ export async function createAgentOrder(
   if (!conversation) throw new AppError('not_found');
   // The same request again (a client retry): the order it made, not a second one.
   if (earlier) return { status: 200, order: await orderView(deps, businessId, earlier.id) };
+  // The machine's rule for replies holds here too: a link is a message to the customer.
+  assertMayMessage(conversation.assigneeId, caller.userId);
   // The machine keeps one checkout at a time; a second link would never be sent.
   if (conversation.state === 'checkout' || conversation.state === 'optedOut') {
     throw new AppError('conflict', {

@@ -10,6 +10,7 @@ import { withTenant } from '../persistence/tenant';
 import type { Runtime } from '../runtime/runtime';
 import { renderTemplate } from '../runtime/templates';
 import type { InvoiceLinks } from './invoice-links';
+import { assertMayMessage } from './agent-order';
 import { renderInvoicePdf } from './invoice-pdf';
 import { findInvoice, findInvoiceById, issueInvoice, type InvoiceRow } from './invoices.pg';
 
@@ -105,14 +106,20 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Route[] {
         const { businessId, userId } = ctx.auth;
         const orderId = uuidParam(ctx.params.id);
         const issued = await withTenant(db, businessId, async (tx) => {
-          const result = await issueInvoice(tx, businessId, orderId);
-          if (!result) throw new AppError('not_found');
-          const row = await findInvoice(tx, businessId, result.invoice.id);
           const [conversation] = await tx
-            .select({ id: conversations.id, state: conversations.state })
+            .select({
+              id: conversations.id,
+              state: conversations.state,
+              assigneeId: conversations.assigneeId,
+            })
             .from(orders)
             .innerJoin(conversations, eq(conversations.id, orders.conversationId))
             .where(and(eq(orders.businessId, businessId), eq(orders.id, orderId)));
+          // Checked before anything is issued: the refusal changes nothing.
+          if (conversation) assertMayMessage(conversation.assigneeId, userId);
+          const result = await issueInvoice(tx, businessId, orderId);
+          if (!result) throw new AppError('not_found');
+          const row = await findInvoice(tx, businessId, result.invoice.id);
           return { created: result.created, row, conversation };
         });
         if (!issued.row) throw new AppError('not_found');

@@ -89,7 +89,7 @@ export function orderRoutes(deps: OrderRouteDeps): Route[] {
       access: 'member',
       body: { kind: 'json', schema: orderCreateRequestSchema },
       async handler(ctx) {
-        const { status, order } = await createAgentOrder(deps, ctx.auth.businessId, ctx.body);
+        const { status, order } = await createAgentOrder(deps, ctx.auth, ctx.body);
         return json(order, status);
       },
     }),

@@ -264,6 +264,41 @@ for (const mode of MODES) {
           ).toBe(400);
       });
 
+      // Security review L5: orders and invoices are messages to the customer too.
+      it('lets only the assignee of a claimed conversation send it an order or an invoice', async () => {
+        const from = newCustomer();
+        await customerSays(node, shop, from, 'buy NOPE x1');
+        const c = await waitForState(db, from, 'handoff');
+        const claim = await api(`/api/conversations/${c.conversationId}/claim`, { method: 'POST' });
+        expect(claim.status).toBe(200);
+        const body = { conversationId: c.conversationId, items: [{ sku: 'MUG', qty: 1 }] };
+        const refused = await request(node.url, '/api/orders', {
+          token: agent.accessToken,
+          json: body,
+        });
+        expect(refused.status).toBe(409);
+        expect((refused.body as { error: { message: string } }).error.message).toBe(
+          'This conversation is assigned to another agent.',
+        );
+        expect(await ordersOf(db, c.conversationId)).toEqual([]);
+
+        const mine = await api<Order>('/api/orders', { json: body });
+        expect(mine.status).toBe(201);
+        const invoice = await request(node.url, `/api/orders/${mine.body.id}/invoice`, {
+          method: 'POST',
+          token: agent.accessToken,
+        });
+        expect(invoice.status).toBe(409);
+        const [issued] = await db.sql.query<{ n: number }>(
+          `select count(*)::int as n from invoices where order_id = $1`,
+          [mine.body.id],
+        );
+        expect(issued?.n).toBe(0);
+        expect((await api(`/api/orders/${mine.body.id}/invoice`, { method: 'POST' })).status).toBe(
+          201,
+        );
+      });
+
       // Security review M2: two overlapping orders both got 201 and a live link; one was lost.
       it('serialises overlapping orders in a conversation: one link, the other refused', async () => {
         const from = newCustomer();
