@@ -51,7 +51,11 @@ export type Business = z.infer<typeof businessSchema>;
 
 export const sessionResponseSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string(),
+  /**
+   * Only for clients that are not browsers; a browser gets it as the HttpOnly `parley_rt`
+   * cookie alone, out of reach of scripts.
+   */
+  refreshToken: z.string().optional(),
   /** When the access token expires; refresh shortly before. */
   accessTokenExpiresAt: z.string(),
   user: userSchema,

@@ -9,7 +9,7 @@ import { businesses, memberships, users } from '../persistence/schema';
 import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { assertAcceptablePassword } from './passwords';
-import { sessionReply } from './sessions';
+import { isBrowserRequest, sessionReply } from './sessions';
 import { consumeSecondFactor } from './two-factor.pg';
 import {
   findLoginCandidate,
@@ -94,7 +94,7 @@ export function authRoutes(deps: RouteDeps): Route[] {
               tx,
               deps.tokens,
               { user, business, role: 'owner' },
-              { status: 201 },
+              { status: 201, browser: isBrowserRequest(ctx.headers) },
             );
           });
         } catch (err) {
@@ -142,7 +142,12 @@ export function authRoutes(deps: RouteDeps): Route[] {
           ip: ctx.ip,
         });
         const business = { id: membership.businessId, name: membership.businessName };
-        return sessionReply(db, deps.tokens, { user, business, role: membership.role });
+        return sessionReply(
+          db,
+          deps.tokens,
+          { user, business, role: membership.role },
+          { browser: isBrowserRequest(ctx.headers) },
+        );
       },
     }),
 

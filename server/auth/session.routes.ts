@@ -9,7 +9,7 @@ import { businesses, memberships, users } from '../persistence/schema';
 import type { RouteDeps } from '../route-deps';
 import { clearedRefreshCookie, readRefreshCookie } from './refresh-cookie';
 import { consumeRefreshToken, revokeFamily, revokeFamilyOf } from './refresh-tokens.pg';
-import { sessionReply } from './sessions';
+import { isBrowserRequest, sessionReply } from './sessions';
 
 const sessionEnded = () =>
   new AppError('unauthorized', {
@@ -25,7 +25,7 @@ async function rotateSession(
   tx: Db,
   deps: RouteDeps,
   token: string,
-  ctx: { ip: string; log: Logger },
+  ctx: { ip: string; log: Logger; headers: ReadonlyMap<string, string> },
 ): Promise<{ reply: Reply } | { ended: string | null }> {
   const spent = await consumeRefreshToken(tx, token);
   if (spent.kind === 'invalid') return { ended: null };
@@ -59,7 +59,7 @@ async function rotateSession(
     tx,
     deps.tokens,
     { user: row.user, business, role: row.role },
-    { familyId: spent.familyId },
+    { familyId: spent.familyId, browser: isBrowserRequest(ctx.headers) },
   );
   return { reply };
 }

@@ -14,14 +14,26 @@ export interface SessionSubject {
 }
 
 /**
+ * Whether a browser sent the request: browsers add `Sec-Fetch-Site` to every request and
+ * `Origin` to every POST, and no script can remove either (forbidden header names). Node's
+ * `fetch`, curl and mobile apps send neither.
+ */
+export function isBrowserRequest(headers: ReadonlyMap<string, string>): boolean {
+  return headers.has('sec-fetch-site') || headers.has('origin');
+}
+
+/**
  * A signed-in answer: a fresh access token and the next refresh token of `familyId` (a new
- * family when absent, i.e. a login), in the body and as the `parley_rt` cookie.
+ * family when absent, i.e. a login), as the HttpOnly `parley_rt` cookie. The token is in the
+ * body as well only for clients that are not browsers: a script injected into the web app could
+ * read a body (and `fetch('/api/auth/refresh')` sends the cookie), never the cookie itself
+ * (security review L6).
  */
 export async function sessionReply(
   db: Db,
   tokens: AccessTokens,
   subject: SessionSubject,
-  options: { status?: number; familyId?: string } = {},
+  options: { status?: number; familyId?: string; browser: boolean },
 ): Promise<Reply> {
   const { user, business, role } = subject;
   const refresh = await issueRefreshToken(db, {
@@ -37,7 +49,7 @@ export async function sessionReply(
   });
   const body: SessionResponse = {
     accessToken,
-    refreshToken: refresh.token,
+    ...(options.browser ? {} : { refreshToken: refresh.token }),
     accessTokenExpiresAt: new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString(),
     user: toUserDto(user),
     business: { id: business.id, name: business.name },

@@ -7,7 +7,7 @@ import {
 import { writeAudit } from '../audit/audit.pg';
 import { hashToken, newOpaqueToken } from '../auth/opaque-token';
 import { assertAcceptablePassword } from '../auth/passwords';
-import { sessionReply } from '../auth/sessions';
+import { isBrowserRequest, sessionReply } from '../auth/sessions';
 import { findUserByEmail } from '../auth/users.pg';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
@@ -178,7 +178,7 @@ export function invitationRoutes(deps: RouteDeps): Route[] {
               tx,
               deps.tokens,
               { user, business, role: claimed.role },
-              { status: 201 },
+              { status: 201, browser: isBrowserRequest(ctx.headers) },
             );
           });
         } catch (err) {

@@ -9,7 +9,14 @@ import {
 import { errorBodySchema } from '../../shared/errors';
 import { createAccessTokens, keyIdOf } from '../../server/auth/access-tokens';
 import type { RunningNode } from '../../server/main';
-import { addMember, login, PASSWORD, registerBusiness, uniqueEmail } from '../helpers/auth';
+import {
+  addMember,
+  apiSession,
+  login,
+  PASSWORD,
+  registerBusiness,
+  uniqueEmail,
+} from '../helpers/auth';
 import { request } from '../helpers/http';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/test-node';
@@ -99,6 +106,34 @@ for (const mode of MODES) {
       );
     });
 
+    // Security review L6: a script in the page could read a refresh token from a JSON body.
+    it('gives a browser the refresh token as the HttpOnly cookie only', async () => {
+      const owner = await registerBusiness(node.url);
+      const cookieOf = (res: { headers: Headers }) =>
+        /parley_rt=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+      const browserLogin = await request<Record<string, unknown>>(node.url, '/api/auth/login', {
+        json: { email: owner.email, password: owner.password },
+        headers: { origin: node.url, 'sec-fetch-site': 'same-origin' },
+      });
+      expect(browserLogin.status).toBe(200);
+      expect(browserLogin.body.accessToken).toEqual(expect.any(String));
+      expect(browserLogin.body).not.toHaveProperty('refreshToken');
+      const cookie = cookieOf(browserLogin);
+      expect(cookie).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(browserLogin.headers.get('set-cookie')).toMatch(/HttpOnly/);
+
+      // A fetch from the page (the cookie goes along) gets a fresh cookie, and still no body token.
+      const refreshed = await request<Record<string, unknown>>(node.url, '/api/auth/refresh', {
+        method: 'POST',
+        headers: { cookie: `parley_rt=${cookie}`, 'sec-fetch-site': 'same-origin' },
+      });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).not.toHaveProperty('refreshToken');
+      expect(cookieOf(refreshed)).toBeDefined();
+      // A client that is not a browser still gets it in the body.
+      expect(apiSession((await login(node.url, owner.email)).body).refreshToken).toBeTruthy();
+    });
+
     it('rotates refresh tokens; reusing an old one kills the whole login', async () => {
       const owner = await registerBusiness(node.url);
       const first = (await login(node.url, owner.email)).body;
@@ -107,7 +142,7 @@ for (const mode of MODES) {
 
       const second = await refresh(first.refreshToken);
       expect(second.status).toBe(200);
-      const rotated = sessionResponseSchema.parse(second.body);
+      const rotated = apiSession(second.body);
       expect(rotated.refreshToken).not.toBe(first.refreshToken);
       expect((await request(node.url, '/api/me', { token: rotated.accessToken })).status).toBe(200);
 
