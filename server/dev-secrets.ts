@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir } from './private-dir';
 
 const devSecretsSchema = z.object({
   JWT_SECRET: z.string().min(32),
@@ -31,7 +32,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     META_APP_SECRET: randomBytes(24).toString('hex'),
     META_VERIFY_TOKEN: randomBytes(16).toString('hex'),
   };
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   // wx: two nodes starting at once must not overwrite each other's freshly written secrets.
   try {
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

@@ -11,6 +11,7 @@ import { createFeedPublisher } from './realtime/feed-publisher';
 import { createSecretBox } from './crypto/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { ensurePrivateDir } from './private-dir';
 import { openDatabase, type Database } from './persistence/db';
 import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
@@ -54,6 +55,8 @@ export interface StartOptions {
 
 export async function startNode(config: Config, options: StartOptions = {}): Promise<RunningNode> {
   const log = options.log ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  // The embedded database and the demo login live here; nobody else on the host may read them.
+  if (config.database.kind === 'pglite' || config.demo) ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.database, `parley-${config.nodeId}`);
   const metrics = createMetrics({ nodeId: config.nodeId });
   let fabric: Fabric | undefined;
