@@ -81,15 +81,33 @@ describe('loadConfig', () => {
       'META_APP_SECRET',
       'META_VERIFY_TOKEN',
       'DEMO',
+      'PUBLIC_URL',
     ]) {
       expect(
         problems.some((p) => p.startsWith(name)),
         name,
       ).toBe(true);
     }
-    const ok = loadConfig({ NODE_ENV: 'production', ...secrets });
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://shop.example.com/',
+      ...secrets,
+    });
     expect(ok.mode).toBe('production');
     expect(ok.demo).toBe(false);
+    expect(ok.publicUrl).toBe('https://shop.example.com');
+  });
+
+  // Security review L10: customers were sent `http://localhost:3000` invoice and return links.
+  it('requires an https:// PUBLIC_URL in production, and only there', () => {
+    const production = { NODE_ENV: 'production', ...secrets };
+    expect(problemsOf(() => loadConfig(production))).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: required when NODE_ENV=production/) as unknown,
+    ]);
+    expect(
+      problemsOf(() => loadConfig({ ...production, PUBLIC_URL: 'http://shop.example.com' })),
+    ).toEqual(['PUBLIC_URL: must be an https:// address when NODE_ENV=production']);
+    expect(loadConfig({ ...secrets }).publicUrl).toBeUndefined();
   });
 
   it('generates development secrets once, persists them 0600 and reuses them', () => {
@@ -196,7 +214,9 @@ describe('loadConfig', () => {
     expect(config.smtp).toEqual({
       url: 'smtp://mail.test:587',
       from: 'Parley <no-reply@parley.local>',
+      timeoutMs: 5000,
     });
+    expect(config.email).toEqual({ retryLimit: 8, retryDelaySeconds: 10 });
     expect(config.payments.reconcileAfterMs).toBe(1000);
     expect(problemsOf(() => loadConfig({ ...secrets, SMTP_URL: 'http://mail.test' }))).toEqual([
       'SMTP_URL: must be an smtp:// or smtps:// URL',

@@ -270,6 +270,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   if (e.DEMO === '1' || e.DEMO === 'true') {
     if (mode === 'production') problems.push('DEMO: the demo business is never on in production');
   }
+  // Customers are sent invoice and payment-return links on it, and providers are shown webhook
+  // URLs: without it they got the node's own `http://localhost:3000` (security review L10).
+  if (mode === 'production' && !e.PUBLIC_URL?.startsWith('https://')) {
+    problems.push(
+      e.PUBLIC_URL
+        ? 'PUBLIC_URL: must be an https:// address when NODE_ENV=production'
+        : 'PUBLIC_URL: required when NODE_ENV=production (the https:// address customers and providers reach)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = !e.DATABASE_URL && !e.REDIS_URL;

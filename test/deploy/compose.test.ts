@@ -39,6 +39,7 @@ interface Service {
 }
 
 function secretFor(name: string): string {
+  if (name === 'PUBLIC_URL') return 'https://parley.example.com';
   if (name === 'ENCRYPTION_KEYS') return `k1:${randomBytes(32).toString('base64')}`;
   if (name === 'JWT_SECRET') return randomBytes(36).toString('base64');
   return randomBytes(16).toString('hex');

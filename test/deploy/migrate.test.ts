@@ -43,6 +43,7 @@ describe.skipIf(!ready)('main.ts migrate', () => {
     const env: Env = {
       ...TEST_SECRETS,
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://parley.example.com',
       NODE_ID: 'migrate',
       DATABASE_URL: database.url,
     };

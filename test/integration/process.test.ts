@@ -45,7 +45,7 @@ describe('a node process on the embedded default', () => {
     await expect(
       spawnNode({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' }, 15_000),
     ).rejects.toThrow(
-      /JWT_SECRET[\s\S]*ENCRYPTION_KEYS[\s\S]*META_APP_SECRET[\s\S]*META_VERIFY_TOKEN/,
+      /JWT_SECRET[\s\S]*ENCRYPTION_KEYS[\s\S]*META_APP_SECRET[\s\S]*META_VERIFY_TOKEN[\s\S]*PUBLIC_URL/,
     );
   });
 });
