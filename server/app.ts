@@ -33,6 +33,7 @@ import type { Runtime } from './runtime/runtime';
 import { accountRoutes } from './privacy/account.routes';
 import { contactRoutes } from './privacy/contacts.routes';
 import { metaCallbackRoutes } from './privacy/meta-callbacks.routes';
+import type { MetaDeletions } from './privacy/meta-deletion-jobs';
 import type { RouteDeps } from './route-deps';
 import { aiSettingsRoutes } from './settings/ai-settings.routes';
 import { integrationRoutes } from './settings/integrations.routes';
@@ -61,6 +62,8 @@ export interface AppDeps {
   graphUrl: () => string;
   /** The demo's Graph stand-in hands what it is sent to the simulated customers here. */
   demoOutbox?: DemoOutbox;
+  /** The `meta-deletion` queue; created before the runtime starts. */
+  metaDeletions?: MetaDeletions;
 }
 
 export interface App {
@@ -115,6 +118,7 @@ export function createApp(deps: AppDeps): App {
     runtime,
     baseUrl: () => config.publicUrl ?? nodeUrl,
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
+    metaDeletions: deps.metaDeletions,
   };
 
   const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });

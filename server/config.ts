@@ -69,6 +69,11 @@ const envSchema = z.object({
   META_VERIFY_TOKEN: optionalString,
   /** Unset: Meta's Graph host, or in the demo the node's own stand-in for it. */
   META_GRAPH_URL: optionalUrl,
+  /** With META_APP_SECRET, the app token that asks Meta for a user's Messenger IDs (deletion). */
+  META_APP_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^\d+$/, 'must be the numeric app ID').optional(),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,
@@ -171,7 +176,11 @@ export interface Config {
     metaAppSecret: string;
     metaVerifyToken: string;
   };
-  meta: { graphUrl: string | undefined };
+  meta: {
+    graphUrl: string | undefined;
+    /** Unset: data deletion cannot match Messenger IDs and says so on its status page. */
+    appId: string | undefined;
+  };
   auth: {
     bcryptCost: number;
     loginAttemptsPerAccount: number;
@@ -303,7 +312,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     secrets: { jwtSecret, jwtPreviousSecrets, encryptionKeys, metaAppSecret, metaVerifyToken },
-    meta: { graphUrl: e.META_GRAPH_URL?.replace(/\/+$/, '') },
+    meta: { graphUrl: e.META_GRAPH_URL?.replace(/\/+$/, ''), appId: e.META_APP_ID },
     auth: {
       bcryptCost: e.BCRYPT_COST,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,

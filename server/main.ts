@@ -18,6 +18,7 @@ import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
 import { createGraphSender } from './channels/graph-sender';
 import { createEmailOutbox, type EmailOutbox } from './email/email-outbox';
+import { createMetaDeletions } from './privacy/meta-deletion-jobs';
 import { createSmtpMailer } from './email/mailer';
 import { seedDemo, type DemoCredentials } from './demo/demo-seed';
 import { createDemoOutbox, type DemoOutbox } from './demo/demo-outbox';
@@ -94,6 +95,14 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const demoOutbox = config.demo ? createDemoOutbox() : undefined;
     // Known once listening: the demo's Graph stand-in lives on this node.
     let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
+    const metaDeletions = createMetaDeletions({
+      jobs: runtime.jobs,
+      db: database.db,
+      log: log.child({ component: 'meta-deletion' }),
+      graphUrl: () => graphUrl,
+      appId: config.meta.appId,
+      appSecret: config.secrets.metaAppSecret,
+    });
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
     const ai = await createAi({
       config: config.ai,
@@ -135,6 +144,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       feedPublisher,
       graphUrl: () => graphUrl,
       demoOutbox,
+      metaDeletions,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -5,6 +5,7 @@ import type { AccountProver } from './channels/account-proof';
 import type { SecretBox } from './crypto/secret-box';
 import type { Db } from './persistence/db';
 import type { AccessEvents } from './ports';
+import type { MetaDeletions } from './privacy/meta-deletion-jobs';
 import type { Runtime } from './runtime/runtime';
 
 /** What the product's route modules are built from; `createApp` assembles it once. */
@@ -24,4 +25,6 @@ export interface RouteDeps {
   baseUrl(): string;
   /** Asks the Graph API whether a token controls a channel account, before it is connected. */
   accounts: AccountProver;
+  /** Meta data deletions, matched and erased off the callback; absent: settled in it. */
+  metaDeletions?: MetaDeletions;
 }

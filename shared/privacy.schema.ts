@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { otpSchema, passwordSchema } from './auth.schema';
+import { CHANNELS } from './domain';
 
 /** api.md, "Privacy". */
 
@@ -26,12 +27,36 @@ export const metaDataDeletionResponseSchema = z.object({
 });
 export type MetaDataDeletionResponse = z.infer<typeof metaDataDeletionResponseSchema>;
 
+/**
+ * Why conversations on a channel could not be tied to the Facebook account that asked:
+ * `not_linkable` (Meta offers apps no way to link them), `not_configured` (this installation
+ * cannot ask Meta), `refused` (Meta declined), `unreachable` (Meta could not be asked).
+ */
+export const META_DELETION_UNMATCHED_REASONS = [
+  'not_linkable',
+  'not_configured',
+  'refused',
+  'unreachable',
+] as const;
+export type MetaDeletionUnmatchedReason = (typeof META_DELETION_UNMATCHED_REASONS)[number];
+
 export const metaDeletionStatusSchema = z.object({
   confirmationCode: z.string(),
   status: z.enum(['pending', 'completed']),
+  /** The whole outcome in plain words, for the person who asked. */
   message: z.string(),
   requestedAt: z.string(),
   completedAt: z.string().nullable(),
+  /** Conversations (with their messages) erased so far. */
+  deletedConversations: z.number().int().nonnegative(),
+  /** Channels whose conversations could not be matched, grouped by why, each said in words. */
+  unmatched: z.array(
+    z.object({
+      channels: z.array(z.enum(CHANNELS)).min(1),
+      reason: z.enum(META_DELETION_UNMATCHED_REASONS),
+      message: z.string(),
+    }),
+  ),
 });
 export type MetaDeletionStatus = z.infer<typeof metaDeletionStatusSchema>;
 

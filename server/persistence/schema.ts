@@ -604,6 +604,14 @@ export const metaDeletionRequests = pgTable(
       .notNull()
       .default('pending'),
     erasedContacts: integer('erased_contacts').notNull().default(0),
+    /**
+     * What the deletion erased and which channels it could not match, and why
+     * (server/privacy/meta-deletion-outcome.ts). Null until an attempt ends, on deauthorizations,
+     * and on requests from before Messenger IDs were matched.
+     */
+    outcome: jsonb('outcome'),
+    /** Matching attempts begun; the last one the retry policy allows settles the request. */
+    attempts: integer('attempts').notNull().default(0),
     createdAt: createdAt(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },

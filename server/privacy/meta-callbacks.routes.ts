@@ -6,9 +6,10 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { issuesOf } from '../http/parse';
 import { defineRoute, json, type RequestContext, type Route } from '../http/route';
-import type { Db } from '../persistence/db';
-import { contacts, integrations, metaDeletionRequests } from '../persistence/schema';
+import { integrations, metaDeletionRequests } from '../persistence/schema';
 import type { RouteDeps } from '../route-deps';
+import { attemptMetaDeletion } from './meta-deletion-jobs';
+import { describeMetaDeletion } from './meta-deletion-outcome';
 import { verifySignedRequest, type SignedRequestPayload } from './signed-request';
 
 const formSchema = z.object({ signed_request: z.string().min(3).max(8192) });
@@ -40,28 +41,27 @@ function signedPayload(
 }
 
 /**
- * Erases every contact with this Meta user id, in every business (system code: Meta's user
- * spans tenants). Contact deletion cascades to conversations, messages and inbox events.
+ * Hands a recorded request to the `meta-deletion` queue, so Meta gets its answer without
+ * waiting on the Graph API. A request that cannot be queued is withdrawn and the callback
+ * fails, rather than showing Meta a status URL that would stay pending. Without the queue (an
+ * app built without it) the request settles here, with no Graph API to ask.
  */
-async function eraseMetaUser(db: Db, metaUserId: string, code: string, ip: string) {
-  const erased = await db
-    .delete(contacts)
-    .where(eq(contacts.externalId, metaUserId))
-    .returning({ businessId: contacts.businessId });
-  const perBusiness = new Map<string, number>();
-  for (const { businessId } of erased)
-    perBusiness.set(businessId, (perBusiness.get(businessId) ?? 0) + 1);
-  for (const [businessId, count] of perBusiness) {
-    await writeAudit(db, {
-      businessId,
-      action: 'meta.data_deletion',
-      targetType: 'meta_deletion_request',
-      targetId: code,
-      ip,
-      meta: { contacts: count },
-    });
+async function settleLater(deps: RouteDeps, ctx: RequestContext<unknown, Buffer>, code: string) {
+  const job = { code, ip: ctx.ip };
+  if (!deps.metaDeletions) {
+    await attemptMetaDeletion({ db: deps.db, matcher: null, log: ctx.log }, job, 0);
+    return;
   }
-  return erased.length;
+  try {
+    await deps.metaDeletions.request(job);
+  } catch (err) {
+    ctx.log.error({ event: 'meta.deletion_queue_failed', err }, 'data deletion not queued');
+    await deps.db
+      .delete(metaDeletionRequests)
+      .where(eq(metaDeletionRequests.confirmationCode, code))
+      .catch(() => {});
+    throw err;
+  }
 }
 
 /** Meta's deauthorize and data-deletion callbacks and the deletion status page (api.md). */
@@ -76,19 +76,14 @@ export function metaCallbackRoutes(deps: RouteDeps): Route[] {
       body: FORM,
       async handler(ctx) {
         const payload = signedPayload(ctx, deps.metaAppSecret);
-        const metaUserId = payload.user_id ?? '';
         const code = randomBytes(10).toString('hex');
-        await db.transaction(async (tx) => {
-          const erased = metaUserId ? await eraseMetaUser(tx, metaUserId, code, ctx.ip) : 0;
-          await tx.insert(metaDeletionRequests).values({
-            kind: 'data_deletion',
-            confirmationCode: code,
-            metaUserId,
-            status: 'completed',
-            erasedContacts: erased,
-            completedAt: new Date(),
-          });
+        await db.insert(metaDeletionRequests).values({
+          kind: 'data_deletion',
+          confirmationCode: code,
+          metaUserId: payload.user_id ?? '',
+          status: 'pending',
         });
+        await settleLater(deps, ctx, code);
         const body: MetaDataDeletionResponse = {
           url: `${deps.baseUrl()}/api/meta/data-deletion/${code}`,
           confirmation_code: code,
@@ -154,10 +149,7 @@ export function metaCallbackRoutes(deps: RouteDeps): Route[] {
         const body: MetaDeletionStatus = {
           confirmationCode: row.confirmationCode,
           status: row.status,
-          message:
-            row.status === 'completed'
-              ? 'Your data has been deleted from Parley.'
-              : 'Your deletion request has been received and is being processed.',
+          ...describeMetaDeletion(row),
           requestedAt: row.createdAt.toISOString(),
           completedAt: row.completedAt?.toISOString() ?? null,
         };

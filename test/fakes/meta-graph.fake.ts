@@ -3,6 +3,7 @@ import { startHttpFake, type FakeResponse, type HttpFake, type RouteHandler } fr
 import { randomHex, randomNumericId } from './ids';
 import { createFakeAccounts, type FakeAccount } from './meta-graph-accounts';
 import { fbtraceId, graphError } from './meta-graph-errors';
+import { createFakeIdsForPages, type FakePageScopedId } from './meta-graph-ids';
 import {
   sendMessenger,
   sendWhatsApp,
@@ -15,6 +16,7 @@ import { bearerToken, type RecordedRequest } from './request-matching';
 
 export type { GraphAction, GraphSend } from './meta-graph-send';
 export type { FakeAccount } from './meta-graph-accounts';
+export type { FakePageScopedId } from './meta-graph-ids';
 
 export interface FakeMetaGraphOptions {
   /**
@@ -24,6 +26,13 @@ export interface FakeMetaGraphOptions {
    */
   readonly tokens?: Readonly<Record<string, string>>;
   readonly latencyMs?: number;
+  /**
+   * The Meta app: only its token (`{id}|{secret}`) with a matching `appsecret_proof` may read
+   * `ids_for_pages`. Unset: any `id|secret` token that proves itself.
+   */
+  readonly app?: { readonly id: string; readonly secret: string };
+  /** Most `ids_for_pages` entries per page, so a test sees the cursors followed. */
+  readonly idsForPagesPageSize?: number;
 }
 
 export interface FakeMedia {
@@ -54,12 +63,18 @@ export interface FakeMetaGraph extends HttpFake {
    * Every other token is refused there (sends keep following `tokens`).
    */
   grant(token: string, account: FakeAccount): void;
+  /**
+   * The person behind the app-scoped `userId` has these page-scoped IDs: what
+   * `GET /{user-id}/ids_for_pages` answers (unknown users have none).
+   */
+  setPageScopedIds(userId: string, ids: readonly FakePageScopedId[]): void;
 }
 
 const VERSION = '(?:(?<version>v\\d+\\.\\d+)\\/)?';
 const MESSAGES_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)\\/messages$`);
 const NODE_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)$`);
 const PHONE_NUMBERS_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)\\/phone_numbers$`);
+const IDS_FOR_PAGES_PATH = new RegExp(`^\\/${VERSION}(?<node>[^/]+)\\/ids_for_pages$`);
 const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
 
 /** The token from `Authorization: Bearer`, `?access_token=` or an `access_token` body field. */
@@ -104,6 +119,10 @@ export async function startFakeMetaGraph(
     });
   }
   let url = '';
+  const idsForPages = createFakeIdsForPages(
+    { app: options.app, pageSize: options.idsForPagesPageSize },
+    () => url,
+  );
 
   /** Who the token belongs to, or the Graph error for a missing or unknown token. */
   const authorize = (
@@ -149,10 +168,14 @@ export async function startFakeMetaGraph(
     const token = accessToken(request);
     if (!token) return graphError(104);
     if (!media.has(id)) {
-      if (!accounts.knowsToken(token)) return graphError(190, { status: 400 });
-      if (id === 'me') return accounts.me(token, request);
+      if (id === 'me') {
+        return accounts.knowsToken(token)
+          ? accounts.me(token, request)
+          : graphError(190, { status: 400 });
+      }
+      // A phone number someone holds: Graph checks the token before the object.
       const phone = accounts.phoneNumber(token, id);
-      if (phone) return phone;
+      if (phone) return accounts.knowsToken(token) ? phone : graphError(190, { status: 400 });
     }
     return lookupMedia(request, params);
   };
@@ -205,6 +228,7 @@ export async function startFakeMetaGraph(
           return accounts.phoneNumbers(token, params.node ?? '');
         },
       },
+      { method: 'GET', path: IDS_FOR_PAGES_PATH, handle: idsForPages.handle },
       { method: 'GET', path: NODE_PATH, handle: lookupNode },
     ],
     defaultFailure: graphError(2),
@@ -240,6 +264,8 @@ export async function startFakeMetaGraph(
       state.closedWindows.delete(recipient.startsWith('+') ? waId(recipient) : recipient);
     },
     grant: (token: string, account: FakeAccount) => accounts.grant(token, account),
+    setPageScopedIds: (userId: string, ids: readonly FakePageScopedId[]) =>
+      idsForPages.set(userId, ids),
     addMedia(item: FakeMedia) {
       const id = item.id ?? String(randomNumericId(16));
       const sha256 = createHash('sha256').update(item.data).digest('hex');
