@@ -119,6 +119,7 @@ export function createApp(deps: AppDeps): App {
     baseUrl: () => config.publicUrl ?? nodeUrl,
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
     metaDeletions: deps.metaDeletions,
+    aiPolicy: { models: config.ai.models, monthlyBudgetCents: config.ai.monthlyBudgetCents },
   };
 
   const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_MODELS } from './ai/model-prices';
 import { ConfigError, loadConfig } from './config';
 
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
@@ -197,6 +198,73 @@ describe('loadConfig', () => {
       loadConfig({ ...secrets, AI_TIMEOUT_MS: '0', AI_BREAKER_FAILURES: 'x' }),
     );
     expect(problems).toHaveLength(2);
+  });
+
+  it('offers the built-in models and a $50 operator budget by default', () => {
+    const ai = loadConfig({ ...secrets }, { devSecrets: noDevSecrets }).ai;
+    expect(ai.models).toEqual(BUILT_IN_MODELS);
+    expect(ai.models.openai.map((m) => m.model)).toContain('gpt-4o-mini');
+    expect(ai.monthlyBudgetCents).toBe(5000);
+    expect(Object.isFrozen(ai.models.openai)).toBe(true);
+  });
+
+  it('reads the operator allow-list of models with prices, and the operator budget', () => {
+    const ai = loadConfig(
+      {
+        ...secrets,
+        OPENAI_API_KEY: 'sk-1',
+        ANTHROPIC_API_KEY: 'sk-ant-1',
+        AI_MODELS:
+          'openai:gpt-4o-mini:150:600, openai:gpt-4.1:2000:8000,anthropic:claude-haiku-4-5:1000:5000,',
+        AI_MONTHLY_BUDGET_CENTS: '0',
+      },
+      { devSecrets: noDevSecrets },
+    ).ai;
+    expect(ai.models).toEqual({
+      openai: [
+        { model: 'gpt-4o-mini', inputPerKTokens: 150, outputPerKTokens: 600 },
+        { model: 'gpt-4.1', inputPerKTokens: 2000, outputPerKTokens: 8000 },
+      ],
+      anthropic: [{ model: 'claude-haiku-4-5', inputPerKTokens: 1000, outputPerKTokens: 5000 }],
+      groq: [],
+    });
+    expect(ai.monthlyBudgetCents).toBe(0);
+  });
+
+  it('lists every problem of the allow-list and the budget', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        ...secrets,
+        GROQ_API_KEY: 'gsk-1',
+        AI_MODELS: [
+          'openai:gpt-4o-mini:150',
+          'mistral:mistral-large:2000:6000',
+          'openai:gpt 4o:150:600',
+          'anthropic:claude-haiku-4-5:1.5:-5',
+          'openai:gpt-4o:2500:99999999999',
+          'openai:gpt-4o-mini:150:600',
+          'openai:gpt-4o-mini:100:400',
+          'openai::150:600',
+        ].join(','),
+      }),
+    );
+    expect(problems).toEqual([
+      'AI_MODELS: entry 1 ("openai:gpt-4o-mini:150"): must be provider:model:input:output',
+      'AI_MODELS: entry 2 ("mistral:mistral-large:2000:6000"): provider "mistral" must be one of openai, anthropic, groq',
+      'AI_MODELS: entry 3 ("openai:gpt 4o:150:600"): model "gpt 4o" must be 1–100 letters, digits and . _ : / @ + - (starting with a letter or digit)',
+      'AI_MODELS: entry 4 ("anthropic:claude-haiku-4-5:1.5:-5"): input price must be a whole number of micro-USD per 1,000 tokens, 0 to 60000000',
+      'AI_MODELS: entry 4 ("anthropic:claude-haiku-4-5:1.5:-5"): output price must be a whole number of micro-USD per 1,000 tokens, 0 to 60000000',
+      'AI_MODELS: entry 5 ("openai:gpt-4o:2500:99999999999"): output price must be a whole number of micro-USD per 1,000 tokens, 0 to 60000000',
+      'AI_MODELS: entry 7 ("openai:gpt-4o-mini:100:400"): openai model "gpt-4o-mini" is listed twice',
+      'AI_MODELS: entry 8 ("openai::150:600"): model "" must be 1–100 letters, digits and . _ : / @ + - (starting with a letter or digit)',
+      'AI_MODELS: GROQ_API_KEY is set but no groq model is allowed; list one (groq:model:input:output) or unset the key',
+    ]);
+    expect(
+      problemsOf(() => loadConfig({ ...secrets, AI_MONTHLY_BUDGET_CENTS: '-1' })).join('\n'),
+    ).toMatch(/^AI_MONTHLY_BUDGET_CENTS: /);
+    expect(
+      problemsOf(() => loadConfig({ ...secrets, AI_MONTHLY_BUDGET_CENTS: '12.5' })).join('\n'),
+    ).toMatch(/^AI_MONTHLY_BUDGET_CENTS: /);
   });
 
   it('reads the commerce settings: SMTP for owner emails, reconciliation timing', () => {

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseModelAllowList } from './ai/model-allow-list';
+import type { ModelAllowList } from './ai/model-prices';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 
 /**
@@ -85,6 +87,10 @@ const envSchema = z.object({
   /** Consecutive failures that open a provider's breaker for a business, and its cool-down. */
   AI_BREAKER_FAILURES: int(3, 1, 100),
   AI_BREAKER_COOLDOWN_MS: int(30_000, 100, 60 * 60 * 1000),
+  /** Models businesses may choose, priced: `openai:gpt-4o-mini:150:600,…`; unset: the built-in. */
+  AI_MODELS: optionalString,
+  /** The operator's cap on each business's AI spend per calendar month (UTC); 0: offline only. */
+  AI_MONTHLY_BUDGET_CENTS: int(5000, 0, 100_000_000),
   STRIPE_API_URL: optionalUrl,
   PAYSTACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.paystack.co')),
   FLUTTERWAVE_API_URL: z.preprocess(
@@ -192,6 +198,10 @@ export interface Config {
     groq: { apiKey: string | undefined; baseUrl: string | undefined };
     timeoutMs: number;
     breaker: { failures: number; cooldownMs: number };
+    /** The models a business may choose per provider, and the prices calls are metered at. */
+    models: ModelAllowList;
+    /** Per business and calendar month (UTC), in US cents; a business may only set a lower one. */
+    monthlyBudgetCents: number;
   };
   payments: {
     stripeApiUrl: string | undefined;
@@ -275,6 +285,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const metaAppSecret = secret('META_APP_SECRET');
   const metaVerifyToken = secret('META_VERIFY_TOKEN');
   const trustedProxies = parseTrustedProxies(e.TRUSTED_PROXIES, problems);
+  const aiModels = parseModelAllowList(
+    e.AI_MODELS,
+    { openai: !!e.OPENAI_API_KEY, anthropic: !!e.ANTHROPIC_API_KEY, groq: !!e.GROQ_API_KEY },
+    problems,
+  );
 
   if (e.DEMO === '1' || e.DEMO === 'true') {
     if (mode === 'production') problems.push('DEMO: the demo business is never on in production');
@@ -324,6 +339,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       groq: { apiKey: e.GROQ_API_KEY, baseUrl: e.GROQ_BASE_URL },
       timeoutMs: e.AI_TIMEOUT_MS,
       breaker: { failures: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
+      models: aiModels,
+      monthlyBudgetCents: e.AI_MONTHLY_BUDGET_CENTS,
     },
     payments: {
       stripeApiUrl: e.STRIPE_API_URL,

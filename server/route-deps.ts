@@ -2,6 +2,7 @@ import type { AccessTokens } from './auth/access-tokens';
 import type { AuthLimits } from './auth/auth-limits';
 import type { Passwords } from './auth/passwords';
 import type { AccountProver } from './channels/account-proof';
+import type { Config } from './config';
 import type { SecretBox } from './crypto/secret-box';
 import type { Db } from './persistence/db';
 import type { AccessEvents } from './ports';
@@ -27,4 +28,6 @@ export interface RouteDeps {
   accounts: AccountProver;
   /** Meta data deletions, matched and erased off the callback; absent: settled in it. */
   metaDeletions?: MetaDeletions;
+  /** The operator's AI models, prices and monthly budget: what a business may choose from. */
+  aiPolicy: Pick<Config['ai'], 'models' | 'monthlyBudgetCents'>;
 }

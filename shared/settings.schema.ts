@@ -96,21 +96,37 @@ export type PaymentProviderSettings = z.infer<typeof paymentProviderSettingsSche
 export const AI_PROVIDERS = ['openai', 'anthropic', 'groq', 'offline'] as const;
 export type AiProvider = (typeof AI_PROVIDERS)[number];
 
+/** The providers whose model a business chooses; the offline bot has only its own. */
+export const AI_MODEL_PROVIDERS = ['openai', 'anthropic', 'groq'] as const;
+export type AiModelProvider = (typeof AI_MODEL_PROVIDERS)[number];
+
+const aiModelName = z.string().trim().min(1).max(100);
+
+/**
+ * A model per provider; a provider left out gets the server's default. Which names are accepted
+ * is the operator's list (`GET /api/ai-settings/offer`), so the server checks that, not this.
+ */
+export const aiModelsSchema = z
+  .object({
+    openai: aiModelName.optional(),
+    anthropic: aiModelName.optional(),
+    groq: aiModelName.optional(),
+  })
+  .strict();
+export type AiModels = z.infer<typeof aiModelsSchema>;
+
 export const aiSettingsSchema = z.object({
   providerOrder: z
     .array(z.enum(AI_PROVIDERS))
     .min(1)
     .max(AI_PROVIDERS.length)
     .refine((order) => new Set(order).size === order.length, 'must not repeat a provider'),
-  models: z
-    .object({
-      openai: z.string().trim().min(1).max(100).optional(),
-      anthropic: z.string().trim().min(1).max(100).optional(),
-      groq: z.string().trim().min(1).max(100).optional(),
-    })
-    .strict()
-    .optional(),
+  models: aiModelsSchema.optional(),
   systemPrompt: z.string().max(8000).nullable().optional(),
+  /**
+   * US cents per calendar month (UTC). It can only lower the operator's limit (the offer's
+   * `monthlyBudgetMinor`): a higher one is kept, and the operator's applies. Null: that limit.
+   */
   monthlyBudgetMinor: z.number().int().min(0).max(1e12).nullable().optional(),
 });
 export type AiSettings = z.infer<typeof aiSettingsSchema>;
@@ -121,3 +137,26 @@ export const DEFAULT_AI_SETTINGS = {
   systemPrompt: null,
   monthlyBudgetMinor: null,
 } as const satisfies AiSettings;
+
+export const aiModelOptionSchema = z.object({
+  model: z.string(),
+  /** Micro-USD per 1,000 tokens, what a call is metered at: 150 is $0.15 per million tokens. */
+  inputPerKTokens: z.number().int().nonnegative(),
+  outputPerKTokens: z.number().int().nonnegative(),
+});
+export type AiModelOption = z.infer<typeof aiModelOptionSchema>;
+
+export const aiProviderOfferSchema = z.object({
+  /** Asked when a business names no model, or one no longer offered; null: none is offered. */
+  defaultModel: z.string().nullable(),
+  models: z.array(aiModelOptionSchema),
+});
+export type AiProviderOffer = z.infer<typeof aiProviderOfferSchema>;
+
+/** `GET /api/ai-settings/offer`: what the operator of this server lets a business choose. */
+export const aiOfferSchema = z.object({
+  providers: z.record(z.enum(AI_MODEL_PROVIDERS), aiProviderOfferSchema),
+  /** The operator's limit per business and calendar month (UTC), in US cents; 0: no paid AI. */
+  monthlyBudgetMinor: z.number().int().nonnegative(),
+});
+export type AiOffer = z.infer<typeof aiOfferSchema>;

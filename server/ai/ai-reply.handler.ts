@@ -8,7 +8,8 @@ import type { AiMetrics } from './ai.metrics';
 import type { Completion } from './llm-provider';
 import { parseControlTags, type RejectedTag } from './control-tags';
 import type { Metering } from './metering.pg';
-import { budgetMicros } from './model-prices';
+import { chooseModel } from './model-allow-list';
+import { budgetMicros, effectiveBudgetMinor } from './model-prices';
 import { buildPrompt, PROMPT_LIMITS, type PromptLimits } from './prompt';
 import {
   runChain,
@@ -17,12 +18,7 @@ import {
   type ChainResult,
   type ChainStep,
 } from './provider-chain';
-import {
-  aiSettingsSchema,
-  DEFAULT_MODELS,
-  type AiSettings,
-  type AiSettingsSource,
-} from './settings';
+import { aiSettingsSchema, type AiSettings, type AiSettingsSource } from './settings';
 import { loadActionFacts, validateActions, type RejectedAction } from './validate-actions';
 
 export interface AiReplyDeps extends ChainDeps {
@@ -31,6 +27,8 @@ export interface AiReplyDeps extends ChainDeps {
   /** Used when the settings source fails or answers something invalid. */
   fallbackSettings: AiSettings;
   metering: Metering;
+  /** The operator's cap per business and calendar month, US cents (`AI_MONTHLY_BUDGET_CENTS`). */
+  operatorBudgetMinor: number;
   metrics: AiMetrics;
   log: Logger;
   limits?: PromptLimits;
@@ -70,7 +68,7 @@ export function createAiReplyHandler(deps: AiReplyDeps): EffectHandler<'requestA
     const overBudget = await isOverBudget(deps, businessId, settings);
     const result = await runChain<Reply>(deps, {
       businessId,
-      steps: chainOf(settings, overBudget),
+      steps: chainOf(deps, log, settings, overBudget),
       prompt: promptFor(context, settings, limits),
       overBudget,
       accept: replyFrom(deps, log, businessId, conversationId),
@@ -158,16 +156,32 @@ function promptFor(context: AiContext, settings: AiSettings, limits: PromptLimit
   );
 }
 
-/** The business's order; over budget, the offline bot stands in at the end if it is not there. */
-function chainOf(settings: AiSettings, overBudget: boolean): ChainStep[] {
+/**
+ * The business's order; over budget, the offline bot stands in at the end if it is not there.
+ * A model the operator no longer offers gives way to the provider's default (and a provider
+ * with nothing offered is left out), so the chain only holds models on the list.
+ */
+function chainOf(
+  deps: AiReplyDeps,
+  log: Logger,
+  settings: AiSettings,
+  overBudget: boolean,
+): ChainStep[] {
   const order =
     overBudget && !settings.providerOrder.includes('offline')
       ? [...settings.providerOrder, 'offline' as const]
       : settings.providerOrder;
-  return order.map((provider) => ({
-    provider,
-    model: settings.models[provider] ?? DEFAULT_MODELS[provider],
-  }));
+  return order.flatMap((provider) => {
+    const chosen = provider === 'offline' ? undefined : settings.models[provider];
+    const { model, replaced } = chooseModel(deps.models, provider, chosen);
+    if (replaced !== null) {
+      log.warn(
+        { event: 'ai.model_not_offered', provider, model: replaced, replacement: model },
+        "the business's model is no longer offered on this server; asking the default one",
+      );
+    }
+    return model === null ? [] : [{ provider, model }];
+  });
 }
 
 async function loadSettings(
@@ -185,10 +199,12 @@ async function loadSettings(
   return deps.fallbackSettings;
 }
 
+/** Against the smaller of the operator's and the business's budgets; 0 needs no query. */
 async function isOverBudget(deps: AiReplyDeps, businessId: string, settings: AiSettings) {
-  if (settings.monthlyBudgetMinor === null) return false;
+  const budget = effectiveBudgetMinor(settings.monthlyBudgetMinor, deps.operatorBudgetMinor);
+  if (budget === 0) return true;
   const spent = await deps.metering.spentMicros(businessId, deps.now());
-  return spent >= budgetMicros(settings.monthlyBudgetMinor);
+  return spent >= budgetMicros(budget);
 }
 
 function report(deps: AiReplyDeps, log: Logger, tags: RejectedTag[], actions: RejectedAction[]) {

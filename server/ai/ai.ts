@@ -36,7 +36,8 @@ export interface Ai {
 
 /**
  * Builds the AI side of a node: one SDK client per provider with a key (built once, SDK retries
- * off, our timeout), breakers, metering and the `ai-reply` handler.
+ * off, our timeout), breakers, metering and the `ai-reply` handler, held to the operator's
+ * models and monthly budget.
  */
 export async function createAi(deps: AiDeps): Promise<Ai> {
   const now = deps.now ?? Date.now;
@@ -63,6 +64,8 @@ export async function createAi(deps: AiDeps): Promise<Ai> {
     breakers,
     timeoutMs: deps.config.timeoutMs,
     metering: createPgMetering(deps.database),
+    models: deps.config.models,
+    operatorBudgetMinor: deps.config.monthlyBudgetCents,
     metrics,
     log,
     now,

@@ -1,10 +1,12 @@
 import type { Database } from '../persistence/db';
-import { costMicros, monthOf } from './model-prices';
+import { costMicros, monthOf, type ModelPrice } from './model-prices';
 
 export interface Usage {
   businessId: string;
   provider: string;
   model: string;
+  /** The model's price on the operator's list: the chain never calls a model without one. */
+  price: ModelPrice;
   inputTokens: number;
   outputTokens: number;
   at: number;
@@ -24,7 +26,7 @@ export interface Metering {
 export function createPgMetering(database: Database): Metering {
   return {
     async record(usage) {
-      const cost = costMicros(usage.model, usage.inputTokens, usage.outputTokens);
+      const cost = costMicros(usage.price, usage.inputTokens, usage.outputTokens);
       await database.sql.query(
         `insert into ai_usage (business_id, month, provider, model, calls, input_tokens, output_tokens, cost_micros)
          values ($1, $2, $3, $4, 1, $5, $6, $7)

@@ -5,6 +5,7 @@ import { createAiMetrics } from './ai.metrics';
 import { createCircuitBreakers } from './circuit-breaker';
 import { ProviderError, type Completion, type LlmPrompt, type LlmProvider } from './llm-provider';
 import type { Metering, Usage } from './metering.pg';
+import type { ModelAllowList } from './model-prices';
 import { runChain, type ChainDeps, type ChainStep } from './provider-chain';
 import type { AiProviderName } from './settings';
 
@@ -16,6 +17,16 @@ const PROMPT: LlmPrompt = {
 };
 
 type Behaviour = string | ProviderError | 'hang';
+
+/** The operator's list for these tests: one model each; `groq` also offers a free one. */
+const MODELS: ModelAllowList = {
+  openai: [{ model: 'openai-model', inputPerKTokens: 150, outputPerKTokens: 600 }],
+  anthropic: [{ model: 'anthropic-model', inputPerKTokens: 1000, outputPerKTokens: 5000 }],
+  groq: [
+    { model: 'groq-model', inputPerKTokens: 50, outputPerKTokens: 80 },
+    { model: 'groq-self-hosted', inputPerKTokens: 0, outputPerKTokens: 0 },
+  ],
+};
 
 /** A provider that answers from a script; records the calls it gets. */
 function scripted(name: AiProviderName, ...script: Behaviour[]) {
@@ -53,6 +64,7 @@ function deps(providers: Partial<Record<AiProviderName, LlmProvider>>, timeoutMs
     breakers,
     timeoutMs,
     metering,
+    models: MODELS,
     metrics: createAiMetrics(new Registry(), () => breakers),
     log: pino({ level: 'silent' }),
     now: () => now,
@@ -81,8 +93,30 @@ describe('runChain', () => {
     const result = await runChain(d, request(steps('openai', 'offline')));
     expect(result).toMatchObject({ ok: true, value: 'hello', provider: 'openai' });
     expect(usage).toEqual([
-      expect.objectContaining({ businessId: 'b1', provider: 'openai', model: 'openai-model' }),
+      expect.objectContaining({
+        businessId: 'b1',
+        provider: 'openai',
+        model: 'openai-model',
+        price: { model: 'openai-model', inputPerKTokens: 150, outputPerKTokens: 600 },
+      }),
     ]);
+  });
+
+  it('never calls a model that is not on the operator list', async () => {
+    const openai = scripted('openai');
+    const offline = scripted('offline', 'offline answer');
+    const { d, usage } = deps({ openai: openai.provider, offline: offline.provider });
+    const result = await runChain(
+      d,
+      request([
+        { provider: 'openai', model: 'gpt-5-pro' },
+        { provider: 'offline', model: 'parley-rules-1' },
+      ]),
+    );
+    expect(result).toMatchObject({ ok: true, provider: 'offline' });
+    expect(result.attempts[0]).toMatchObject({ model: 'gpt-5-pro', outcome: 'not_offered' });
+    expect(openai.calls).toEqual([]);
+    expect(usage.map((u) => u.price)).toEqual([{ inputPerKTokens: 0, outputPerKTokens: 0 }]);
   });
 
   it('fails over on errors and deadlines, and reports every attempt', async () => {
@@ -129,6 +163,17 @@ describe('runChain', () => {
     expect(result).toMatchObject({ ok: true, provider: 'offline' });
     expect(result.attempts[0]?.outcome).toBe('over_budget');
     expect(openai.calls).toEqual([]);
+  });
+
+  it('calls a model the operator priced at nothing even over budget', async () => {
+    const groq = scripted('groq', 'self-hosted answer');
+    const { d } = deps({ groq: groq.provider });
+    const result = await runChain(
+      d,
+      request([{ provider: 'groq', model: 'groq-self-hosted' }], { overBudget: true }),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'self-hosted answer' });
+    expect(groq.calls).toEqual(['groq-self-hosted']);
   });
 
   it('skips a provider whose breaker is open for this business, then probes it', async () => {

@@ -10,7 +10,8 @@ import {
   type ProviderErrorKind,
 } from './llm-provider';
 import type { Metering } from './metering.pg';
-import { priceOf } from './model-prices';
+import { priceOf } from './model-allow-list';
+import { isPaid, type ModelAllowList, type ModelPrice } from './model-prices';
 import type { AiProviderName } from './settings';
 
 export interface ChainStep {
@@ -19,7 +20,7 @@ export interface ChainStep {
 }
 
 export type AttemptOutcome =
-  'ok' | 'unusable' | 'failed' | 'breaker_open' | 'over_budget' | 'not_configured';
+  'ok' | 'unusable' | 'failed' | 'breaker_open' | 'over_budget' | 'not_configured' | 'not_offered';
 
 export interface Attempt {
   provider: AiProviderName;
@@ -34,6 +35,8 @@ export interface ChainDeps {
   breakers: CircuitBreakers;
   timeoutMs: number;
   metering: Metering;
+  /** The operator's models and prices (`AI_MODELS`): what may be called, and at what cost. */
+  models: ModelAllowList;
   metrics: AiMetrics;
   log: Logger;
   now: () => number;
@@ -53,15 +56,11 @@ export type ChainResult<T> =
   | { ok: true; value: T; provider: AiProviderName; attempts: Attempt[] }
   | { ok: false; attempts: Attempt[] };
 
-const isPaid = (model: string) => {
-  const p = priceOf(model);
-  return p.inputPerKTokens > 0 || p.outputPerKTokens > 0;
-};
-
 /**
  * Asks the providers in order until one gives a usable answer. A provider is skipped without a
- * call when it has no client, when its model is paid and the business is over budget, or when
- * its breaker for this business is open. Each call has its own deadline.
+ * call when it has no client, when its model is not on the operator's list, when its model is
+ * paid and the business is over budget, or when its breaker for this business is open. Each
+ * call has its own deadline.
  */
 export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promise<ChainResult<T>> {
   const attempts: Attempt[] = [];
@@ -73,8 +72,9 @@ export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promis
     const provider = deps.providers[step.provider];
     // The offline bot cannot be down; a breaker would only hide a bug.
     const key = step.provider === 'offline' ? null : `${step.provider}:${req.businessId}`;
-    const skipped = skipReason(deps, req, step, provider, key);
-    if (skipped || !provider) {
+    const price = priceOf(deps.models, step.provider, step.model);
+    const skipped = skipReason(deps, req, price, provider, key);
+    if (skipped || !provider || !price) {
       skip(step, skipped ?? 'not_configured');
       continue;
     }
@@ -100,7 +100,7 @@ export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promis
     }
     if (key) deps.breakers.recordSuccess(key);
     deps.metrics.calls.inc({ provider: step.provider, outcome: 'ok' });
-    await meter(deps, req.businessId, step, result);
+    await meter(deps, req.businessId, step, price, result);
     const value = await req.accept(result, step);
     attempts.push({ ...step, outcome: value === null ? 'unusable' : 'ok', ms });
     if (value !== null) return { ok: true, value, provider: step.provider, attempts };
@@ -112,12 +112,14 @@ export async function runChain<T>(deps: ChainDeps, req: ChainRequest<T>): Promis
 function skipReason(
   deps: ChainDeps,
   req: ChainRequest<unknown>,
-  step: ChainStep,
+  price: ModelPrice | null,
   provider: LlmProvider | undefined,
   key: string | null,
 ): AttemptOutcome | null {
   if (!provider) return 'not_configured';
-  if (req.overBudget && isPaid(step.model)) return 'over_budget';
+  // The handler only picks offered models; this keeps any other caller from spending either.
+  if (!price) return 'not_offered';
+  if (req.overBudget && isPaid(price)) return 'over_budget';
   if (key && !deps.breakers.tryAcquire(key)) return 'breaker_open';
   return null;
 }
@@ -143,7 +145,13 @@ async function call(
 }
 
 /** Metering must not cost the customer their reply: a failed write is logged and skipped. */
-async function meter(deps: ChainDeps, businessId: string, step: ChainStep, c: Completion) {
+async function meter(
+  deps: ChainDeps,
+  businessId: string,
+  step: ChainStep,
+  price: ModelPrice,
+  c: Completion,
+) {
   deps.metrics.tokens.inc({ provider: step.provider, direction: 'input' }, c.inputTokens);
   deps.metrics.tokens.inc({ provider: step.provider, direction: 'output' }, c.outputTokens);
   try {
@@ -152,6 +160,7 @@ async function meter(deps: ChainDeps, businessId: string, step: ChainStep, c: Co
       businessId,
       provider: step.provider,
       model: step.model,
+      price,
       inputTokens: c.inputTokens,
       outputTokens: c.outputTokens,
       at: deps.now(),

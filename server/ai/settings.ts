@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiModelsSchema } from '../../shared/settings.schema';
 
 /**
  * A business's AI settings (api.md, `GET|PUT /api/ai-settings`), read through the
@@ -9,8 +10,12 @@ import { z } from 'zod';
 export const AI_PROVIDERS = ['openai', 'anthropic', 'groq', 'offline'] as const;
 export type AiProviderName = (typeof AI_PROVIDERS)[number];
 export type PaidProviderName = Exclude<AiProviderName, 'offline'>;
+export const PAID_PROVIDERS: readonly PaidProviderName[] = ['openai', 'anthropic', 'groq'];
 
-/** Used when a business names no model for a provider. */
+/**
+ * Used when a business names no model for a provider and the operator's list offers this one
+ * (else the provider's first offered model is; `defaultModelOf` in model-allow-list.ts).
+ */
 export const DEFAULT_MODELS: Record<AiProviderName, string> = {
   openai: 'gpt-4o-mini',
   anthropic: 'claude-haiku-4-5',
@@ -27,9 +32,10 @@ export const aiSettingsSchema = z.object({
     .min(1)
     .max(8)
     .transform((order) => [...new Set(order)]),
-  models: z.partialRecord(providerSchema, z.string().trim().min(1).max(100)).default({}),
+  // The API's rule (shared), so a stored row reads back as it was accepted.
+  models: aiModelsSchema.default({}),
   systemPrompt: z.string().max(8000).nullable().default(null),
-  /** Minor units of USD (the price table is in USD); null = no budget. */
+  /** Minor units of USD (prices are in USD); null: only the operator's budget binds. */
   monthlyBudgetMinor: z.number().int().nonnegative().nullable().default(null),
 });
 export type AiSettings = z.output<typeof aiSettingsSchema>;
@@ -43,7 +49,7 @@ export type ConfiguredProviders = Record<PaidProviderName, boolean>;
 
 /** The providers that have an API key, OpenAI → Anthropic → Groq, then the offline bot. */
 export function defaultProviderOrder(configured: ConfiguredProviders): AiProviderName[] {
-  const paid = (['openai', 'anthropic', 'groq'] as const).filter((p) => configured[p]);
+  const paid = PAID_PROVIDERS.filter((p) => configured[p]);
   return [...paid, 'offline'];
 }
 

@@ -1,12 +1,19 @@
 import { eq } from 'drizzle-orm';
 import {
+  AI_MODEL_PROVIDERS,
   AI_PROVIDERS,
   aiSettingsSchema,
   DEFAULT_AI_SETTINGS,
+  type AiModelProvider,
+  type AiModels,
+  type AiOffer,
   type AiProvider,
   type AiSettings,
 } from '../../shared/settings.schema';
+import { defaultModelOf, priceOf } from '../ai/model-allow-list';
+import type { ModelAllowList } from '../ai/model-prices';
 import { writeAudit } from '../audit/audit.pg';
+import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { aiSettings } from '../persistence/schema';
@@ -28,10 +35,50 @@ export async function loadAiSettings(db: Db, businessId: string): Promise<AiSett
   };
 }
 
-/** `GET|PUT /api/ai-settings` (api.md); a PUT replaces the whole settings object. */
+const NOT_OFFERED = 'This model is not offered on this server.';
+
+/** What the operator offers (`AI_MODELS`, `AI_MONTHLY_BUDGET_CENTS`), for the settings page. */
+function aiOfferOf(policy: RouteDeps['aiPolicy']): AiOffer {
+  const offer = (provider: AiModelProvider) => ({
+    defaultModel: defaultModelOf(policy.models, provider),
+    models: policy.models[provider].map((m) => ({
+      model: m.model,
+      inputPerKTokens: m.inputPerKTokens,
+      outputPerKTokens: m.outputPerKTokens,
+    })),
+  });
+  return {
+    providers: { openai: offer('openai'), anthropic: offer('anthropic'), groq: offer('groq') },
+    monthlyBudgetMinor: policy.monthlyBudgetCents,
+  };
+}
+
+/** A model the operator does not offer is refused, not stored (it would never be asked). */
+function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
+  const issues = AI_MODEL_PROVIDERS.flatMap((provider) => {
+    const model = models[provider];
+    return model !== undefined && !priceOf(list, provider, model)
+      ? [{ path: `body.models.${provider}`, message: NOT_OFFERED }]
+      : [];
+  });
+  if (issues.length > 0) throw new AppError('bad_request', { message: NOT_OFFERED, issues });
+}
+
+/**
+ * `GET|PUT /api/ai-settings` (api.md); a PUT replaces the whole settings object. Models must be
+ * on the operator's list (`GET /api/ai-settings/offer`); a budget above the operator's is kept,
+ * as the business's own ceiling, and the operator's applies (the smaller one always does).
+ */
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
   const { db } = deps;
   return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/ai-settings/offer',
+      access: 'admin',
+      handler: () => json(aiOfferOf(deps.aiPolicy)),
+    }),
+
     defineRoute({
       method: 'GET',
       path: '/api/ai-settings',
@@ -51,6 +98,7 @@ export function aiSettingsRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: aiSettingsSchema },
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
+        refuseModelsNotOffered(ctx.body.models ?? {}, deps.aiPolicy.models);
         const values = {
           providerOrder: ctx.body.providerOrder,
           models: ctx.body.models ?? {},

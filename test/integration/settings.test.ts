@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../shared/errors';
+import { BUILT_IN_MODELS } from '../../server/ai/model-prices';
 import {
+  aiOfferSchema,
   aiSettingsSchema,
   DEFAULT_AI_SETTINGS,
   integrationListResponseSchema,
@@ -178,7 +180,7 @@ for (const mode of MODES) {
 
       const settings = {
         providerOrder: ['anthropic', 'offline'],
-        models: { anthropic: 'claude-sonnet-4' },
+        models: { anthropic: 'claude-sonnet-4-5' },
         systemPrompt: 'Be brief.',
         monthlyBudgetMinor: 50_00,
       };
@@ -191,10 +193,36 @@ for (const mode of MODES) {
         { providerOrder: ['skynet'] },
         { providerOrder: ['openai'], monthlyBudgetMinor: -1 },
         { providerOrder: ['openai'], models: { mistral: 'x' } },
+        // Not on the server's list (the built-in one here): the operator's keys, its choice.
+        { providerOrder: ['anthropic'], models: { anthropic: 'claude-sonnet-4' } },
       ]) {
         expect((await put(bad)).status, JSON.stringify(bad)).toBe(400);
       }
+      const refused = await put({ providerOrder: ['openai'], models: { openai: 'gpt-5-pro' } });
+      expect(errorBodySchema.parse(refused.body).error.issues).toEqual([
+        { path: 'body.models.openai', message: 'This model is not offered on this server.' },
+      ]);
       expect(await get()).toEqual(settings);
+    });
+
+    it('offers the built-in models and a $50 monthly limit when the operator sets none', async () => {
+      const business = await registerBusiness(node.url);
+      const offer = aiOfferSchema.parse(
+        (await request(node.url, '/api/ai-settings/offer', { token: business.accessToken })).body,
+      );
+      expect(offer.monthlyBudgetMinor).toBe(50_00);
+      expect(offer.providers.openai).toEqual({
+        defaultModel: 'gpt-4o-mini',
+        models: BUILT_IN_MODELS.openai,
+      });
+      expect(offer.providers.groq.models.map((m) => m.model)).toEqual(
+        BUILT_IN_MODELS.groq.map((m) => m.model),
+      );
+      const agent = await addMember(node.url, business.accessToken, 'agent');
+      const forbidden = await request(node.url, '/api/ai-settings/offer', {
+        token: agent.accessToken,
+      });
+      expect(forbidden.status).toBe(403);
     });
   });
 }

@@ -1,5 +1,6 @@
 import type { PaymentProvider } from '../../../shared/domain';
 import {
+  aiOfferSchema,
   aiSettingsSchema,
   integrationListResponseSchema,
   integrationSchema,
@@ -45,3 +46,6 @@ export const getAiSettings = () => api.request('/api/ai-settings', { schema: aiS
 
 export const saveAiSettings = (body: AiSettings) =>
   api.request('/api/ai-settings', { method: 'PUT', body, schema: aiSettingsSchema });
+
+/** The operator's models with their prices, and its monthly limit per business. */
+export const getAiOffer = () => api.request('/api/ai-settings/offer', { schema: aiOfferSchema });

@@ -1,10 +1,13 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import {
+  AI_MODEL_PROVIDERS,
   aiSettingsSchema,
+  type AiModelProvider,
+  type AiOffer,
   type AiProvider,
   type AiSettings,
 } from '../../../shared/settings.schema';
-import { getAiSettings, saveAiSettings } from '../api/settings.api';
+import { getAiOffer, getAiSettings, saveAiSettings } from '../api/settings.api';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Field, TextField } from '../ui/field';
@@ -13,6 +16,8 @@ import { LoadState } from '../ui/load-state';
 import { PageHeader } from '../ui/page-header';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
+import { ModelSelect } from './ai-model-select';
+import { budgetHint, modelSelection } from './ai-offer';
 import { moveItem, orderFromRows, rowsFromOrder, type ProviderRow } from './provider-order';
 
 const PROVIDER_LABELS: Readonly<Record<AiProvider, { name: string; note: string }>> = {
@@ -24,12 +29,30 @@ const PROVIDER_LABELS: Readonly<Record<AiProvider, { name: string; note: string 
     note: 'Answers from your catalog without a language model. Free; a safe last resort.',
   },
 };
-const MODEL_PROVIDERS = ['openai', 'anthropic', 'groq'] as const;
 const PROMPT_LIMIT = 8000;
 
-/** Which models answer customers, in which order, with what instructions and budget. */
+type PerModelProvider<T> = Record<AiModelProvider, T>;
+const perModelProvider = <T,>(value: (p: AiModelProvider) => T): PerModelProvider<T> => ({
+  openai: value('openai'),
+  anthropic: value('anthropic'),
+  groq: value('groq'),
+});
+
+/** What the budget field holds, in US cents; null when it is empty or not an amount. */
+const budgetMinorOf = (text: string): number | null =>
+  text.trim() === '' ? null : toMinorUnits(text, 'USD');
+
+const loadAi = async () => {
+  const [settings, offer] = await Promise.all([getAiSettings(), getAiOffer()]);
+  return { settings, offer };
+};
+
+/**
+ * Which models answer customers, in which order, with what instructions and budget; the models
+ * and the budget's ceiling are what the server's operator offers.
+ */
 export function AiSettingsSection() {
-  const settings = useResource(getAiSettings, []);
+  const ai = useResource(loadAi, []);
   return (
     <section>
       <PageHeader
@@ -37,9 +60,13 @@ export function AiSettingsSection() {
         title="AI assistant"
         description="The assistant asks the first provider; if it fails or times out, the next one answers. Over the monthly budget, only the offline bot answers."
       />
-      <LoadState state={settings.state} reload={settings.reload} what="the AI settings">
+      <LoadState state={ai.state} reload={ai.reload} what="the AI settings">
         {(data) => (
-          <AiSettingsForm initial={data} onSaved={(next) => settings.update(() => next)} />
+          <AiSettingsForm
+            initial={data.settings}
+            offer={data.offer}
+            onSaved={(next) => ai.update((d) => ({ ...d, settings: next }))}
+          />
         )}
       </LoadState>
     </section>
@@ -48,13 +75,17 @@ export function AiSettingsSection() {
 
 function AiSettingsForm({
   initial,
+  offer,
   onSaved,
 }: {
   initial: AiSettings;
+  offer: AiOffer;
   onSaved: (s: AiSettings) => void;
 }) {
   const [rows, setRows] = useState<ProviderRow[]>(() => rowsFromOrder(initial.providerOrder));
-  const [models, setModels] = useState<Record<string, string>>(() => ({ ...initial.models }));
+  const selected = (p: AiModelProvider) => modelSelection(initial.models?.[p], offer.providers[p]);
+  const [models, setModels] = useState(() => perModelProvider((p) => selected(p).value));
+  const [withdrawn, setWithdrawn] = useState(() => perModelProvider((p) => selected(p).withdrawn));
   const [prompt, setPrompt] = useState(initial.systemPrompt ?? '');
   const [budget, setBudget] = useState(
     initial.monthlyBudgetMinor == null ? '' : fromMinorUnits(initial.monthlyBudgetMinor, 'USD'),
@@ -64,6 +95,7 @@ function AiSettingsForm({
   const [dragging, setDragging] = useState<number | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const save = useAction(saveAiSettings);
+  const fields = save.error?.fieldErrors() ?? {};
 
   const move = (from: number, to: number) => {
     const moved = rows[from];
@@ -84,15 +116,15 @@ function AiSettingsForm({
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
-    const budgetMinor = budget.trim() === '' ? null : toMinorUnits(budget, 'USD');
+    const budgetMinor = budgetMinorOf(budget);
     if (budget.trim() !== '' && budgetMinor === null) {
       setProblem(
-        'Enter the budget in US dollars, like 25 or 25.50, or leave it empty for no limit.',
+        "Enter the budget in US dollars, like 25 or 25.50, or leave it empty for the server's limit.",
       );
       return;
     }
     const cleanModels = Object.fromEntries(
-      MODEL_PROVIDERS.flatMap((p) => (models[p]?.trim() ? [[p, models[p].trim()]] : [])),
+      AI_MODEL_PROVIDERS.flatMap((p) => (models[p] ? [[p, models[p]]] : [])),
     );
     const parsed = aiSettingsSchema.safeParse({
       providerOrder: orderFromRows(rows),
@@ -104,7 +136,7 @@ function AiSettingsForm({
       setProblem(
         orderFromRows(rows).length === 0
           ? 'Turn on at least one provider; the offline bot costs nothing.'
-          : 'Some settings are not valid. Check the model names and the prompt length.',
+          : 'Some settings are not valid. Check the prompt length.',
       );
       return;
     }
@@ -112,6 +144,7 @@ function AiSettingsForm({
     const next = await save.run(parsed.data);
     if (next) {
       setSaved(true);
+      setWithdrawn(perModelProvider(() => null));
       onSaved(next);
     }
   };
@@ -193,16 +226,23 @@ function AiSettingsForm({
       </fieldset>
       <fieldset className="card">
         <legend className="card__title">Models</legend>
-        <p className="field__hint">Leave empty to use each provider's default model.</p>
+        <p className="field__hint">
+          The models this server offers, priced in US dollars per million tokens read (in) and
+          written (out). The server default answers unless you pick another.
+        </p>
         <div className="form__grid">
-          {MODEL_PROVIDERS.map((p) => (
-            <TextField
+          {AI_MODEL_PROVIDERS.map((p) => (
+            <ModelSelect
               key={p}
               label={`${PROVIDER_LABELS[p].name} model`}
-              spellCheck={false}
-              maxLength={100}
-              value={models[p] ?? ''}
-              onValue={(v) => setModels((m) => ({ ...m, [p]: v }))}
+              offer={offer.providers[p]}
+              value={models[p]}
+              withdrawn={withdrawn[p]}
+              error={fields[`models.${p}`]}
+              onValue={(v) => {
+                setModels((m) => ({ ...m, [p]: v }));
+                setWithdrawn((w) => ({ ...w, [p]: null }));
+              }}
             />
           ))}
         </div>
@@ -225,7 +265,7 @@ function AiSettingsForm({
       <TextField
         label="Monthly budget (US dollars)"
         inputMode="decimal"
-        hint="Language-model spend per calendar month. Empty means no limit."
+        hint={budgetHint(offer.monthlyBudgetMinor, budgetMinorOf(budget))}
         value={budget}
         onValue={setBudget}
       />
