@@ -113,6 +113,7 @@ export function createApp(deps: AppDeps): App {
     limits: createAuthLimits(fabric, {
       attemptsPerAccount: config.auth.loginAttemptsPerAccount,
       attemptsPerIp: config.auth.loginAttemptsPerIp,
+      signupsPerIpPerHour: config.auth.signupsPerIpPerHour,
     }),
     metaAppSecret: config.secrets.metaAppSecret,
     runtime,

@@ -151,6 +151,7 @@ describe('loadConfig', () => {
       bcryptCost: 12,
       loginAttemptsPerAccount: 10,
       loginAttemptsPerIp: 50,
+      signupsPerIpPerHour: 10,
     });
     expect(defaults.secrets.jwtPreviousSecrets).toEqual([]);
 

@@ -66,6 +66,8 @@ const envSchema = z.object({
   /** Login attempts per account and per client IP in 15 minutes, across all nodes. */
   LOGIN_ATTEMPTS_PER_ACCOUNT: int(10, 1, 10_000),
   LOGIN_ATTEMPTS_PER_IP: int(50, 1, 100_000),
+  /** Registrations and invitation acceptances per client IP per hour (each costs a bcrypt). */
+  SIGNUPS_PER_IP_PER_HOUR: int(10, 1, 1_000_000),
   ENCRYPTION_KEYS: optionalString,
   META_APP_SECRET: optionalString,
   META_VERIFY_TOKEN: optionalString,
@@ -191,6 +193,7 @@ export interface Config {
     bcryptCost: number;
     loginAttemptsPerAccount: number;
     loginAttemptsPerIp: number;
+    signupsPerIpPerHour: number;
   };
   ai: {
     openai: { apiKey: string | undefined; baseUrl: string | undefined };
@@ -332,6 +335,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       bcryptCost: e.BCRYPT_COST,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+      signupsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
     },
     ai: {
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

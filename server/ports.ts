@@ -25,6 +25,8 @@ export interface RateLimitResult {
  */
 export interface RateLimiter {
   hit(key: string): Promise<RateLimitResult>;
+  /** Hits of `key` in the current window, without adding one (0 when the store is down). */
+  count(key: string): Promise<number>;
   /** Forget a key (e.g. failed logins after a successful one). */
   reset(key: string): Promise<void>;
 }

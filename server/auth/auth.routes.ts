@@ -64,6 +64,7 @@ export function authRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: registerRequestSchema },
       async handler(ctx) {
         const { businessName, email, password, name } = ctx.body;
+        await deps.limits.signupAttempt(ctx.ip);
         assertAcceptablePassword(password);
         if (await findUserByEmail(db, email)) throw emailTaken();
         const passwordHash = await deps.passwords.hash(password);
@@ -116,6 +117,7 @@ export function authRoutes(deps: RouteDeps): Route[] {
         const passwordOk = await deps.passwords.verify(password, candidate?.user.passwordHash);
         const membership = candidate?.membership ?? null;
         const fail = async (reason: 'password' | 'second_factor') => {
+          await deps.limits.loginFailed(email);
           await writeAudit(db, {
             businessId: membership?.businessId ?? null,
             actorUserId: candidate?.user.id ?? null,
@@ -134,7 +136,7 @@ export function authRoutes(deps: RouteDeps): Route[] {
             fail('second_factor'),
           );
         }
-        await deps.limits.loginSucceeded(email);
+        await deps.limits.loginSucceeded(email, ctx.ip);
         await writeAudit(db, {
           businessId: membership.businessId,
           actorUserId: user.id,

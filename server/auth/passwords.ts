@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '../../shared/auth.schema';
 import { AppError } from '../errors';
+import { createCpuLanes, type CpuLanes } from './cpu-lanes';
 import { COMMON_PASSWORDS, isTrivialSequence } from './common-passwords';
 
 export interface Passwords {
@@ -12,18 +13,25 @@ export interface Passwords {
   verify(password: string, hash: string | null | undefined): Promise<boolean>;
 }
 
-export function createPasswords(cost: number): Passwords {
+/**
+ * bcrypt at `cost`, two at a time (libuv's pool has four threads, shared with file and crypto
+ * work), checks at sign-in before hashes of new passwords (`cpu-lanes.ts`).
+ */
+export function createPasswords(cost: number, lanes: CpuLanes = DEFAULT_LANES()): Passwords {
   // Made on first use, at the configured cost, so the dummy comparison costs what a real one does.
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => bcrypt.hash(password, cost),
+    hash: (password) => lanes.run('background', () => bcrypt.hash(password, cost)),
     async verify(password, hash) {
       dummy ??= bcrypt.hash('parley-dummy-password-for-constant-time', cost);
-      const matches = await bcrypt.compare(password, hash ?? (await dummy));
+      const against = hash ?? (await dummy);
+      const matches = await lanes.run('urgent', () => bcrypt.compare(password, against));
       return Boolean(hash) && matches;
     },
   };
 }
+
+const DEFAULT_LANES = () => createCpuLanes({ concurrency: 2, maxWaiting: 64 });
 
 /**
  * Why a new password is refused, or null. Length is also in the shared schema; the common-list

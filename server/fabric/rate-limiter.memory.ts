@@ -46,6 +46,12 @@ export function createMemoryRateLimiter(
       }
       return Promise.resolve(result);
     },
+    count(key) {
+      const log = hits.get(key);
+      if (!log) return Promise.resolve(0);
+      prune(log, now());
+      return Promise.resolve(log.length);
+    },
     reset(key) {
       hits.delete(key);
       return Promise.resolve();

@@ -23,6 +23,12 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, 0, tonumber(oldest[2]) + window - now}
 `;
 
+const COUNT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')
+`;
+
 export function createRedisRateLimiter(
   redis: Redis,
   prefix: string,
@@ -45,6 +51,20 @@ export function createRedisRateLimiter(
           'rate limiter unavailable',
         );
         return { allowed: true, remaining: options.limit, retryAfterMs: 0 };
+      }
+    },
+    async count(key) {
+      try {
+        return (await redis.eval(COUNT_SCRIPT, {
+          keys: [keyOf(key)],
+          arguments: [String(options.windowMs)],
+        })) as number;
+      } catch (err) {
+        log.warn(
+          { event: 'rate_limit.degraded', limiter: options.name, err },
+          'rate limiter unavailable',
+        );
+        return 0;
       }
     },
     async reset(key) {

@@ -136,6 +136,7 @@ export function invitationRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: acceptInvitationRequestSchema },
       async handler(ctx) {
         const { token, name, password } = ctx.body;
+        await deps.limits.signupAttempt(ctx.ip);
         assertAcceptablePassword(password);
         const tokenHash = hashToken(token);
         // Cheap check first, so a bad token does not cost a bcrypt hash.

@@ -72,5 +72,20 @@ for (const impl of implementations) {
       await a.reset('k');
       expect((await a.hit('k')).allowed).toBe(true);
     });
+
+    it('counts the hits in the window without adding one', async () => {
+      const limiter = (await make()).rateLimiter({ name: 'c5', limit: 3, windowMs: 300 });
+      expect(await limiter.count('k')).toBe(0);
+      await limiter.hit('k');
+      await limiter.hit('k');
+      expect(await limiter.count('k')).toBe(2);
+      expect(await limiter.count('k')).toBe(2);
+      await limiter.hit('k');
+      await limiter.hit('k');
+      // Refused hits are not recorded.
+      expect(await limiter.count('k')).toBe(3);
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await limiter.count('k')).toBe(0);
+    });
   });
 }

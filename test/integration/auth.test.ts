@@ -243,30 +243,77 @@ for (const mode of MODES) {
       expect((await me(owner.accessToken)).status).toBe(200);
     });
 
-    it('throttles login attempts per account and per IP, for unknown emails too', async () => {
+    // Security review L1: ten anonymous failures locked the real user out for 15 minutes.
+    it('refuses an account from one IP over its budget, but only slows it down elsewhere', async () => {
       const limited = await cluster.start({
         LOGIN_ATTEMPTS_PER_ACCOUNT: '3',
         LOGIN_ATTEMPTS_PER_IP: '8',
+        TRUSTED_PROXIES: '127.0.0.1',
         REDIS_PREFIX: `${cluster.redisPrefix}throttle:`,
       });
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      const attempt = (email: string, password: string, ip: string) =>
+        request(limited.url, '/api/auth/login', { json: { email, password }, headers: from(ip) });
       const owner = await registerBusiness(limited.url);
+      const attacker = '203.0.113.66';
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++)
-        statuses.push((await login(limited.url, owner.email, 'wrong password 123')).status);
-      const blocked = await login(limited.url, owner.email);
-      expect([...statuses, blocked.status]).toEqual([401, 401, 401, 429]);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await attempt(owner.email, 'wrong password 123', attacker)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const blocked = await attempt(owner.email, owner.password, attacker);
+      expect(blocked.status).toBe(429);
       expect(codeOf(blocked.body)).toBe('rate_limited');
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
 
+      // The owner, elsewhere, with the right password: let in, after a pause for the failures.
+      const started = performance.now();
+      const owners = await attempt(owner.email, owner.password, '198.51.100.7');
+      expect(owners.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      // Signing in forgave the failures: no pause any more.
+      const again = await attempt(owner.email, owner.password, '198.51.100.7');
+      expect(again.status).toBe(200);
+
+      // Unknown e-mails are counted exactly like known ones.
       const ghost = uniqueEmail('ghost');
       const ghostStatuses: number[] = [];
       for (let i = 0; i < 4; i++)
-        ghostStatuses.push((await login(limited.url, ghost, 'wrong password 123')).status);
+        ghostStatuses.push((await attempt(ghost, 'wrong password 123', '192.0.2.5')).status);
       expect(ghostStatuses).toEqual([401, 401, 401, 429]);
 
-      // Eight attempts from this IP so far: the ninth is refused whatever the account.
+      // Eight attempts from the attacker's IP so far: the ninth is refused whatever the account.
       const fresh = await registerBusiness(limited.url);
-      expect((await login(limited.url, fresh.email)).status).toBe(429);
+      for (let i = 0; i < 3; i++) await attempt(`x${i}${ghost}`, 'nope nope nope', attacker);
+      expect((await attempt(fresh.email, fresh.password, attacker)).status).toBe(429);
+      expect((await attempt(fresh.email, fresh.password, '198.51.100.8')).status).toBe(200);
+      await limited.shutdown();
+    });
+
+    // Security review L2: registration had no limiter of its own and each cost a bcrypt.
+    it('throttles registration and invitation acceptance per IP', async () => {
+      const limited = await cluster.start({
+        SIGNUPS_PER_IP_PER_HOUR: '2',
+        TRUSTED_PROXIES: '127.0.0.1',
+        REDIS_PREFIX: `${cluster.redisPrefix}signup:`,
+      });
+      const register = (ip: string) =>
+        request(limited.url, '/api/auth/register', {
+          json: {
+            businessName: 'Spam',
+            email: uniqueEmail('spam'),
+            password: 'Xq7!long-enough-pw',
+          },
+          headers: { 'x-forwarded-for': ip },
+        });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await register('203.0.113.90')).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      expect((await register('203.0.113.91')).status).toBe(201);
+      const accept = await request(limited.url, '/api/auth/accept-invitation', {
+        json: { token: 'x'.repeat(43), name: 'Spam', password: 'Xq7!long-enough-pw' },
+        headers: { 'x-forwarded-for': '203.0.113.90' },
+      });
+      expect(accept.status).toBe(429);
       await limited.shutdown();
     });
 
