@@ -13,6 +13,7 @@ import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
 import { createAccountProver } from './channels/account-proof';
+import type { ContactProfiles } from './channels/contact-profiles';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
 import type { DemoOutbox } from './demo/demo-outbox';
@@ -62,6 +63,8 @@ export interface AppDeps {
   graphUrl: () => string;
   /** The demo's Graph stand-in hands what it is sent to the simulated customers here. */
   demoOutbox?: DemoOutbox;
+  /** Names for Messenger and Instagram customers, looked up off the webhook's path. */
+  contactProfiles?: ContactProfiles;
   /** The `meta-deletion` queue; created before the runtime starts. */
   metaDeletions?: MetaDeletions;
 }
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): App {
       log,
       appSecret: config.secrets.metaAppSecret,
       verifyToken: config.secrets.metaVerifyToken,
+      ...(deps.contactProfiles ? { profiles: deps.contactProfiles } : {}),
     }),
     ...authRoutes(routeDeps),
     ...sessionRoutes(routeDeps),

@@ -16,6 +16,7 @@ import { openDatabase, type Database } from './persistence/db';
 import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
+import { createContactProfiles } from './channels/contact-profiles';
 import { createGraphSender } from './channels/graph-sender';
 import { createEmailOutbox, type EmailOutbox } from './email/email-outbox';
 import { createMetaDeletions } from './privacy/meta-deletion-jobs';
@@ -103,6 +104,13 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       appId: config.meta.appId,
       appSecret: config.secrets.metaAppSecret,
     });
+    const contactProfiles = createContactProfiles({
+      jobs: runtime.jobs,
+      database,
+      box,
+      graphUrl: () => graphUrl,
+      log: log.child({ component: 'contact-profiles' }),
+    });
     runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
     const ai = await createAi({
       config: config.ai,
@@ -145,6 +153,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       graphUrl: () => graphUrl,
       demoOutbox,
       metaDeletions,
+      contactProfiles,
     });
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -4,6 +4,7 @@ import type { Database } from '../persistence/db';
 import { sqlStateOf } from '../persistence/pg-errors';
 import { openConversation, upsertContact } from '../runtime/conversations.pg';
 import type { InboxInput, InboxRef, Runtime } from '../runtime/runtime';
+import type { ContactProfiles } from './contact-profiles';
 import type { NormalizedEvent } from './meta-normalize';
 
 export interface IntakeResult {
@@ -26,7 +27,15 @@ type IntakeDeps = {
   runtime: Runtime;
   log: Logger;
   unrouted: Counter<'channel'>;
+  /** Names for Messenger and Instagram customers, looked up after the commit. */
+  profiles?: ContactProfiles;
 };
+
+/** What one transaction stored, and the new contacts Meta sent no name for. */
+interface Stored {
+  refs: InboxRef[];
+  nameless: { businessId: string; contactId: string }[];
+}
 
 /**
  * Stores normalised Meta events in the inbox of their tenant: one transaction for the whole
@@ -53,15 +62,18 @@ export async function ingestMetaEvents(
     routed.push([event, integration]);
   }
   let refused = 0;
-  let refs: InboxRef[];
+  const stored: Stored = { refs: [], nameless: [] };
+  const add = (s: Stored) => {
+    stored.refs.push(...s.refs);
+    stored.nameless.push(...s.nameless);
+  };
   try {
-    refs = await store(deps, routed);
+    add(await store(deps, routed));
   } catch (err) {
     if (!isRefusedData(err)) throw err;
-    refs = [];
     for (const item of routed) {
       try {
-        refs.push(...(await store(deps, [item])));
+        add(await store(deps, [item]));
       } catch (itemErr) {
         if (!isRefusedData(itemErr)) throw itemErr;
         refused++;
@@ -72,7 +84,9 @@ export async function ingestMetaEvents(
       }
     }
   }
+  const { refs } = stored;
   await deps.runtime.hint(refs);
+  for (const contact of stored.nameless) await deps.profiles?.request(contact);
   const duplicates = refs.filter((r: InboxRef) => r.duplicate).length;
   if (unrouted > 0)
     deps.log.info(
@@ -100,9 +114,10 @@ async function routesOf(database: Database, events: NormalizedEvent[]) {
   return new Map(routes.map((r) => [`${r.channel}\u0000${r.external_id}`, r]));
 }
 
-function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<InboxRef[]> {
+function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<Stored> {
   return deps.database.transaction(async (tx) => {
     const inputs: InboxInput[] = [];
+    const nameless = new Map<string, { businessId: string; contactId: string }>();
     for (const [event, integration] of routed) {
       const contact = await upsertContact(tx, {
         businessId: integration.business_id,
@@ -110,6 +125,9 @@ function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<In
         externalId: event.contactId,
         name: event.kind === 'message' ? (event.contactName ?? null) : null,
       });
+      if (!contact.named && event.channel !== 'whatsapp' && event.kind === 'message') {
+        nameless.set(contact.id, { businessId: integration.business_id, contactId: contact.id });
+      }
       const conversation = await openConversation(tx, {
         businessId: integration.business_id,
         contactId: contact.id,
@@ -124,7 +142,7 @@ function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<In
         ...toInbox(event),
       });
     }
-    return deps.runtime.insertInbox(tx, inputs);
+    return { refs: await deps.runtime.insertInbox(tx, inputs), nameless: [...nameless.values()] };
   });
 }
 

@@ -7,6 +7,7 @@ import { cleanUnsafeText } from '../http/unsafe-text';
 import type { Metrics } from '../metrics';
 import type { Database } from '../persistence/db';
 import type { Runtime } from '../runtime/runtime';
+import type { ContactProfiles } from './contact-profiles';
 import { ingestMetaEvents } from './meta-intake';
 import { normalizeMetaDelivery } from './meta-normalize';
 import { verifyMetaSignature } from './meta-signature';
@@ -18,6 +19,7 @@ export interface MetaWebhookDeps {
   log: Logger;
   appSecret: string;
   verifyToken: string;
+  profiles?: ContactProfiles;
 }
 
 /** `GET|POST /api/webhooks/meta` (api.md, Webhooks; wire-specs.md §1). */

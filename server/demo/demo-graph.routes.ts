@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defineRoute, json, type Route } from '../http/route';
 import type { DemoDelivery, DemoOutbox } from './demo-outbox';
+import { simulatedCustomerById } from './simulated-customers';
 
 /** The two send shapes `graph-sender.ts` posts (wire-specs.md §2): WhatsApp Cloud and Send API. */
 const whatsappSend = z.object({
@@ -38,6 +39,38 @@ function deliveryOf(account: string, raw: Buffer): DemoDelivery | null {
 export function demoGraphRoutes(options: { outbox?: DemoOutbox } = {}): Route[] {
   const id = () => randomBytes(12).toString('base64url');
   return [
+    // The User Profile API (Messenger `first_name,last_name`; Instagram `name,username`), so
+    // simulated customers have names on every channel, as real ones do.
+    defineRoute({
+      method: 'GET',
+      path: '/demo/graph/:version/:id',
+      access: 'public',
+      rateLimit: 'none',
+      handler(ctx) {
+        const customer = simulatedCustomerById(ctx.params.id);
+        if (!customer) {
+          return json(
+            {
+              error: {
+                message: `Unsupported get request. Object with ID '${ctx.params.id}' does not exist.`,
+                type: 'GraphMethodException',
+                code: 100,
+                error_subcode: 33,
+              },
+            },
+            400,
+          );
+        }
+        const [first, ...rest] = customer.name.split(' ');
+        return customer.channel === 'instagram'
+          ? json({
+              id: customer.id,
+              name: customer.name,
+              username: customer.name.toLowerCase().replace(/[^a-z]+/g, '.'),
+            })
+          : json({ id: customer.id, first_name: first, last_name: rest.join(' ') });
+      },
+    }),
     defineRoute({
       method: 'POST',
       path: '/demo/graph/:version/:account/messages',

@@ -75,7 +75,10 @@ export interface SimulatedCustomer {
   readonly index: number;
   readonly channel: Channel;
   readonly id: string;
-  /** Sent on WhatsApp (`contacts[].profile.name`); Messenger and Instagram carry no name. */
+  /**
+   * Sent on WhatsApp (`contacts[].profile.name`); Messenger and Instagram webhooks carry no
+   * name, so Parley asks the Graph stand-in's profile lookup, which answers with this one.
+   */
   readonly name: string;
   readonly script: Script;
   readonly afterDecline: string;
@@ -103,6 +106,18 @@ export function simulatedCustomer(index: number, runTag: string): SimulatedCusto
     script: SCRIPTS[index % SCRIPTS.length]!,
     afterDecline: AFTER_DECLINE[index % AFTER_DECLINE.length]!,
   };
+}
+
+/**
+ * The customer behind a page- or Instagram-scoped id the simulator made (`sim-<index>-<tag>`),
+ * for the Graph stand-in's profile lookups: the id carries all it needs, so a server answers
+ * for a simulator in another process too.
+ */
+export function simulatedCustomerById(id: string): SimulatedCustomer | null {
+  const match = /^sim-(\d{1,6})-(\d{1,6})$/.exec(id);
+  if (!match) return null;
+  const customer = simulatedCustomer(Number(match[1]), match[2]!);
+  return customer.id === id ? customer : null;
 }
 
 export type LinkOutcome = 'pay' | 'decline' | 'abandon';

@@ -37,14 +37,14 @@ export async function openConversation(
 export async function upsertContact(
   tx: Tx,
   input: { businessId: string; channel: Channel; externalId: string; name?: string | null },
-): Promise<{ id: string }> {
-  const rows = await tx.sql.query<{ id: string }>(
+): Promise<{ id: string; named: boolean }> {
+  const rows = await tx.sql.query<{ id: string; named: boolean }>(
     `insert into contacts (business_id, channel, external_id, name)
      values ($1, $2, $3, $4)
      on conflict (business_id, channel, external_id)
      do update set name = coalesce(contacts.name, excluded.name)
-     returning id`,
+     returning id, name is not null as named`,
     [input.businessId, input.channel, input.externalId, input.name ?? null],
   );
-  return rows[0] as { id: string };
+  return rows[0] as { id: string; named: boolean };
 }

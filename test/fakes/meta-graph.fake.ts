@@ -68,6 +68,11 @@ export interface FakeMetaGraph extends HttpFake {
    * `GET /{user-id}/ids_for_pages` answers (unknown users have none).
    */
   setPageScopedIds(userId: string, ids: readonly FakePageScopedId[]): void;
+  /**
+   * What `GET /{psid-or-igsid}` answers (Messenger's `first_name`/`last_name`, Instagram's
+   * `name`/`username`); other ids are refused as Graph refuses an unknown object.
+   */
+  setProfile(id: string, profile: Record<string, string>): void;
 }
 
 const VERSION = '(?:(?<version>v\\d+\\.\\d+)\\/)?';
@@ -109,6 +114,7 @@ export async function startFakeMetaGraph(
   const state: SendState = { sent: [], actions: [], closedWindows: new Map() };
   const media = new Map<string, Required<FakeMedia> & { sha256: string }>();
   const accounts = createFakeAccounts();
+  const profiles = new Map<string, Record<string, string>>();
   // `tokens` also grant ownership of their object, so older tests' tokens prove it too.
   for (const [token, id] of Object.entries(options.tokens ?? {})) {
     accounts.grant(token, { kind: 'page', id });
@@ -167,6 +173,16 @@ export async function startFakeMetaGraph(
     const id = params.node ?? '';
     const token = accessToken(request);
     if (!token) return graphError(104);
+    const profile = profiles.get(id);
+    if (profile) {
+      const fields = (request.query.fields ?? 'id').split(',');
+      return {
+        status: 200,
+        body: Object.fromEntries(
+          Object.entries({ id, ...profile }).filter(([k]) => k === 'id' || fields.includes(k)),
+        ),
+      };
+    }
     if (!media.has(id)) {
       if (id === 'me') {
         return accounts.knowsToken(token)
@@ -264,6 +280,9 @@ export async function startFakeMetaGraph(
       state.closedWindows.delete(recipient.startsWith('+') ? waId(recipient) : recipient);
     },
     grant: (token: string, account: FakeAccount) => accounts.grant(token, account),
+    setProfile(id: string, profile: Record<string, string>) {
+      profiles.set(id, profile);
+    },
     setPageScopedIds: (userId: string, ids: readonly FakePageScopedId[]) =>
       idsForPages.set(userId, ids),
     addMedia(item: FakeMedia) {
