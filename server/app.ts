@@ -9,6 +9,7 @@ import { createAuthLimits } from './auth/auth-limits';
 import { authRoutes } from './auth/auth.routes';
 import { createAuthenticator } from './auth/authenticator';
 import { createPasswords } from './auth/passwords';
+import { passwordRoutes } from './auth/password.routes';
 import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
 import type { Config } from './config';
@@ -17,6 +18,7 @@ import type { ContactProfiles } from './channels/contact-profiles';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
 import type { DemoOutbox } from './demo/demo-outbox';
+import type { EmailOutbox } from './email/email-outbox';
 import { demoPaystackRoutes } from './demo/demo-paystack.routes';
 import type { Commerce } from './commerce/commerce';
 import { conversationRoutes } from './conversations/conversations.routes';
@@ -63,6 +65,8 @@ export interface AppDeps {
   graphUrl: () => string;
   /** The demo's Graph stand-in hands what it is sent to the simulated customers here. */
   demoOutbox?: DemoOutbox;
+  /** Owner and member e-mail, queued. */
+  email: EmailOutbox;
   /** Names for Messenger and Instagram customers, looked up off the webhook's path. */
   contactProfiles?: ContactProfiles;
   /** The `meta-deletion` queue; created before the runtime starts. */
@@ -123,6 +127,7 @@ export function createApp(deps: AppDeps): App {
     baseUrl: () => config.publicUrl ?? nodeUrl,
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
     metaDeletions: deps.metaDeletions,
+    email: deps.email,
     aiPolicy: { models: config.ai.models, monthlyBudgetCents: config.ai.monthlyBudgetCents },
   };
 
@@ -141,6 +146,7 @@ export function createApp(deps: AppDeps): App {
     }),
     ...authRoutes(routeDeps),
     ...sessionRoutes(routeDeps),
+    ...passwordRoutes(routeDeps),
     ...twoFactorRoutes(routeDeps),
     ...teamRoutes(routeDeps),
     ...invitationRoutes(routeDeps),

@@ -153,6 +153,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       graphUrl: () => graphUrl,
       demoOutbox,
       metaDeletions,
+      email,
       contactProfiles,
     });
     const port = await app.http.listen(config.host, config.port);

@@ -2,6 +2,7 @@ import type { AccessTokens } from './auth/access-tokens';
 import type { AuthLimits } from './auth/auth-limits';
 import type { Passwords } from './auth/passwords';
 import type { AccountProver } from './channels/account-proof';
+import type { EmailOutbox } from './email/email-outbox';
 import type { Config } from './config';
 import type { SecretBox } from './crypto/secret-box';
 import type { Db } from './persistence/db';
@@ -26,6 +27,8 @@ export interface RouteDeps {
   baseUrl(): string;
   /** Asks the Graph API whether a token controls a channel account, before it is connected. */
   accounts: AccountProver;
+  /** Security notices to owners and members (payment keys changed, password changed). */
+  email: EmailOutbox;
   /** Meta data deletions, matched and erased off the callback; absent: settled in it. */
   metaDeletions?: MetaDeletions;
   /** The operator's AI models, prices and monthly budget: what a business may choose from. */

@@ -81,6 +81,24 @@ export type TwoFactorSetupResponse = z.infer<typeof twoFactorSetupResponseSchema
 export const twoFactorCodeRequestSchema = z.object({ code: otpSchema });
 export type TwoFactorCodeRequest = z.infer<typeof twoFactorCodeRequestSchema>;
 
+/** Starting two-factor setup needs the current password: a stolen token alone cannot. */
+export const twoFactorSetupRequestSchema = z.object({ password: passwordSchema });
+export type TwoFactorSetupRequest = z.infer<typeof twoFactorSetupRequestSchema>;
+
+/** Turning two-factor off needs a code (or a recovery code) and the current password. */
+export const twoFactorDisableRequestSchema = z.object({
+  code: otpSchema,
+  password: passwordSchema,
+});
+export type TwoFactorDisableRequest = z.infer<typeof twoFactorDisableRequestSchema>;
+
+/** A new password; every other session of the account ends. */
+export const passwordChangeRequestSchema = z.object({
+  currentPassword: passwordSchema,
+  newPassword: newPasswordSchema,
+});
+export type PasswordChangeRequest = z.infer<typeof passwordChangeRequestSchema>;
+
 export const twoFactorEnableResponseSchema = z.object({
   recoveryCodes: z.array(z.string()).length(10),
 });

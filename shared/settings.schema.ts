@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordSchema } from './auth.schema';
 import { CHANNELS, PAYMENT_PROVIDERS } from './domain';
 
 /** api.md, "Integrations and settings". Secrets go in; only their masks (`EAAG…9f2c`) come out. */
@@ -69,9 +70,11 @@ const providerSecret = z.string().trim().min(1).max(1024);
 
 /**
  * `secretKey` is required the first time and may be left out later to keep the stored one;
- * `webhookSecret`/`publicKey`: left out keeps, `null` clears.
+ * `webhookSecret`/`publicKey`: left out keeps, `null` clears. Only the owner may change them,
+ * with the owner's current password: whoever holds these keys receives the shop's money.
  */
 export const paymentProviderUpdateRequestSchema = z.object({
+  password: passwordSchema,
   secretKey: providerSecret.optional(),
   webhookSecret: providerSecret.nullable().optional(),
   publicKey: providerSecret.nullable().optional(),

@@ -16,6 +16,7 @@ import { Button } from './ui/button';
 import { CLIENT_ERROR_MESSAGES } from './api/error-messages';
 import { Spinner } from './ui/load-state';
 import { PageHeader } from './ui/page-header';
+import { ToastProvider } from './ui/toast';
 
 // Charts are heavy: the analytics page loads on first visit, keeping the inbox's bundle small.
 const AnalyticsPage = lazy(() =>
@@ -52,7 +53,9 @@ export function App() {
   if (SIGNED_OUT_PATHS.has(pathname)) return <Redirect to={safeNextPath(search.get('next'))} />;
   return (
     <LiveFeedProvider>
-      <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>
+      <ToastProvider>
+        <AppLayout>{signedInRoute(pathname, session.state.me.role)}</AppLayout>
+      </ToastProvider>
     </LiveFeedProvider>
   );
 }

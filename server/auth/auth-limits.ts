@@ -79,7 +79,10 @@ export function createAuthLimits(fabric: Fabric, options: AuthLimitOptions): Aut
       );
     },
     async secondFactorAttempt(userId) {
-      refuseIfLimited([await secondFactor.hit(userId)], 'Too many codes tried. Try again later.');
+      refuseIfLimited(
+        [await secondFactor.hit(userId)],
+        'Too many codes or passwords tried. Try again later.',
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../persistence/db';
 import { refreshTokens } from '../persistence/schema';
 import { hashToken, newOpaqueToken } from './opaque-token';
@@ -96,9 +96,17 @@ export async function revokeFamilyOf(
   return { userId: row.userId, businessId: row.businessId, familyId: row.familyId };
 }
 
-/** A removed member or a deleted account: every session of the user in that business ends. */
-export async function revokeUserSessions(db: Db, userId: string, businessId: string) {
-  await db
+/**
+ * Every session of the user in that business ends (a removed member, a deleted account, "sign
+ * out everywhere"), or every one but `keep` (a password change). Returns the logins it ended.
+ */
+export async function revokeUserSessions(
+  db: Db,
+  userId: string,
+  businessId: string,
+  keep?: string,
+): Promise<string[]> {
+  const rows = await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
     .where(
@@ -106,6 +114,9 @@ export async function revokeUserSessions(db: Db, userId: string, businessId: str
         eq(refreshTokens.userId, userId),
         eq(refreshTokens.businessId, businessId),
         isNull(refreshTokens.revokedAt),
+        keep ? ne(refreshTokens.familyId, keep) : undefined,
       ),
-    );
+    )
+    .returning({ familyId: refreshTokens.familyId });
+  return [...new Set(rows.map((r) => r.familyId))];
 }

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import {
   twoFactorCodeRequestSchema,
+  twoFactorDisableRequestSchema,
+  twoFactorSetupRequestSchema,
   type TwoFactorEnableResponse,
   type TwoFactorSetupResponse,
 } from '../../shared/auth.schema';
@@ -18,6 +20,7 @@ import {
   otpauthUrl,
   qrSvg,
 } from './totp';
+import { confirmPassword } from './reauth';
 import { consumeSecondFactor, totpContext } from './two-factor.pg';
 import { findUserById } from './users.pg';
 
@@ -30,7 +33,11 @@ async function loadSelf(tx: Tx, userId: string) {
   return user;
 }
 
-/** TOTP setup, enable and disable for the signed-in user (api.md, "Auth and accounts"). */
+/**
+ * TOTP setup, enable and disable for the signed-in user (api.md, "Auth and accounts"). Setup
+ * and disable ask for the current password: with a stolen access token alone, nobody can put
+ * their own authenticator on the account, or take the owner's off.
+ */
 export function twoFactorRoutes(deps: RouteDeps): Route[] {
   const { db, box } = deps;
   return [
@@ -38,8 +45,11 @@ export function twoFactorRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       path: '/api/auth/2fa/setup',
       access: 'member',
+      body: { kind: 'json', schema: twoFactorSetupRequestSchema },
       async handler(ctx) {
         const { userId, businessId } = ctx.auth;
+        const self = await withTenant(db, businessId, (tx) => loadSelf(tx, userId));
+        await confirmPassword(deps, self, ctx.body.password);
         const secret = newTotpSecret();
         // Pending until enabled: stored (encrypted) now, so enable can check a code against it.
         const email = await withTenant(db, businessId, async (tx) => {
@@ -112,10 +122,11 @@ export function twoFactorRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       path: '/api/auth/2fa/disable',
       access: 'member',
-      body: { kind: 'json', schema: twoFactorCodeRequestSchema },
+      body: { kind: 'json', schema: twoFactorDisableRequestSchema },
       async handler(ctx) {
         const { userId, businessId } = ctx.auth;
-        await deps.limits.secondFactorAttempt(userId);
+        const self = await withTenant(db, businessId, (tx) => loadSelf(tx, userId));
+        await confirmPassword(deps, self, ctx.body.password);
         await withTenant(db, businessId, async (tx) => {
           const user = await loadSelf(tx, userId);
           if (!user.totpEnabledAt) {

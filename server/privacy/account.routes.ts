@@ -8,6 +8,7 @@ import { defineRoute, json, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { businesses, memberships, users } from '../persistence/schema';
 import { withTenant } from '../persistence/tenant';
+import { confirmPassword } from '../auth/reauth';
 import type { RouteDeps } from '../route-deps';
 import { buildAccountExport } from './account-export.pg';
 
@@ -63,12 +64,9 @@ export function accountRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: deleteAccountRequestSchema },
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
-        await deps.limits.secondFactorAttempt(userId);
         const owner = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
-        // 403, not 401: the session is fine, the confirmation is not.
-        if (!owner || !(await deps.passwords.verify(ctx.body.password, owner.passwordHash))) {
-          throw new AppError('forbidden', { message: 'The password is not correct.' });
-        }
+        if (!owner) throw new AppError('unauthorized');
+        await confirmPassword(deps, owner, ctx.body.password);
         const members = await withTenant(db, businessId, async (tx) => {
           if (owner.totpEnabledAt) {
             if (!ctx.body.totp) throw new AppError('totp_required');

@@ -9,6 +9,8 @@ import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import { paymentProviderSettings } from '../persistence/schema';
 import { withTenant } from '../persistence/tenant';
+import { confirmPassword } from '../auth/reauth';
+import { findUserById } from '../auth/users.pg';
 import type { RouteDeps } from '../route-deps';
 import {
   saveSettings,
@@ -16,6 +18,12 @@ import {
   whereSettings,
   type PaymentSettingsRow,
 } from './payment-settings.pg';
+
+const PROVIDER_NAMES: Record<PaymentProvider, string> = {
+  stripe: 'Stripe',
+  paystack: 'Paystack',
+  flutterwave: 'Flutterwave',
+};
 
 /** An unknown provider is a resource that does not exist. */
 function providerParam(value: string): PaymentProvider {
@@ -57,15 +65,22 @@ export function paymentProviderRoutes(deps: RouteDeps): Route[] {
       },
     }),
 
+    // Owner only, with the password, and the owner is told: whoever holds these keys receives
+    // the shop's money, so an admin (or a stolen token) must not swap them (security review L8).
     defineRoute({
       method: 'PUT',
       path: '/api/payment-providers/:provider',
-      access: 'admin',
+      access: 'owner',
       body: { kind: 'json', schema: paymentProviderUpdateRequestSchema },
       async handler(ctx) {
         const provider = providerParam(ctx.params.provider);
         const { businessId, userId } = ctx.auth;
-        const changes = sealChanges(box, businessId, provider, ctx.body);
+        const owner = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
+        if (!owner) throw new AppError('unauthorized');
+        await confirmPassword(deps, owner, ctx.body.password);
+        const { password: _password, ...update } = ctx.body;
+        const changes = sealChanges(box, businessId, provider, update);
+        const changed = Object.keys(update).filter((k) => k !== 'enabled');
         const row = await withTenant(db, businessId, async (tx) => {
           const saved = await saveSettings(tx, businessId, provider, changes);
           await writeAudit(tx, {
@@ -76,13 +91,25 @@ export function paymentProviderRoutes(deps: RouteDeps): Route[] {
             targetId: provider,
             ip: ctx.ip,
             // Which fields changed, never their values.
-            meta: {
-              enabled: ctx.body.enabled,
-              changed: Object.keys(ctx.body).filter((k) => k !== 'enabled'),
-            },
+            meta: { enabled: update.enabled, changed },
           });
           return saved;
         });
+        await deps.email.send(
+          {
+            businessId,
+            to: { role: 'owner' },
+            subject: `Parley: your ${PROVIDER_NAMES[provider]} settings were changed`,
+            text: [
+              `The ${PROVIDER_NAMES[provider]} settings of your shop were changed by ${owner.email}.`,
+              `Changed: ${changed.length > 0 ? changed.join(', ') : 'nothing but on/off'}; ${PROVIDER_NAMES[provider]} is ${update.enabled ? 'on' : 'off'}.`,
+              `From IP address: ${ctx.ip}`,
+              '',
+              'Payments go to the account these keys belong to. If this was not you, change your password and the keys at once.',
+            ].join('\n'),
+          },
+          `payment-settings:${businessId}:${provider}:${row.updatedAt.toISOString()}`,
+        );
         return json(view(businessId, provider, row));
       },
     }),

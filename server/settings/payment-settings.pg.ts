@@ -25,7 +25,7 @@ export function sealChanges(
   box: SecretBox,
   businessId: string,
   provider: PaymentProvider,
-  update: PaymentProviderUpdateRequest,
+  update: Omit<PaymentProviderUpdateRequest, 'password'>,
 ): Changes {
   const seal = (value: string, field: Field) =>
     box.encrypt(value, paymentSecretContext(businessId, provider, field));

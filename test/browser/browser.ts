@@ -43,6 +43,7 @@ export function startWebNode(
       RATE_LIMIT_PER_MINUTE: '100000',
       LOGIN_ATTEMPTS_PER_ACCOUNT: '1000',
       LOGIN_ATTEMPTS_PER_IP: '1000',
+      SIGNUPS_PER_IP_PER_HOUR: '1000',
       ...env,
     },
     // The browser suites start while other files still load the machine.
@@ -59,7 +60,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
 }
 

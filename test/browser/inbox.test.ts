@@ -60,7 +60,13 @@ describe.skipIf(!executable)(SUITE, () => {
       name: 'Shop WhatsApp',
     });
     expect(
-      (await api('/api/payment-providers/paystack', { secretKey, enabled: true }, 'PUT')).status,
+      (
+        await api(
+          '/api/payment-providers/paystack',
+          { secretKey, enabled: true, password: owner.password },
+          'PUT',
+        )
+      ).status,
     ).toBe(200);
     expect(
       (
@@ -74,7 +80,7 @@ describe.skipIf(!executable)(SUITE, () => {
       ).status,
     ).toBe(201);
     expect((await api('/api/ai-settings', { providerOrder: ['offline'] }, 'PUT')).status).toBe(200);
-    const setup = await api('/api/auth/2fa/setup', {});
+    const setup = await api('/api/auth/2fa/setup', { password: owner.password });
     totpSecret = (setup.body as { secret: string }).secret;
     expect((await api('/api/auth/2fa/enable', { code: await totpCode(totpSecret) })).status).toBe(
       200,

@@ -106,6 +106,7 @@ describe.skipIf(!executable)(SUITE, () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Security' }).click();
     await expectHeading(page, 'Security');
+    await page.getByLabel('Your password').fill(owner.password);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();

@@ -117,6 +117,7 @@ export async function openShop(
       secretKey: setup.secretKey,
       ...(setup.webhookSecret ? { webhookSecret: setup.webhookSecret } : {}),
       enabled: true,
+      password: owner.password,
     },
   });
   if (settings.status !== 200) throw new Error(`provider settings: ${settings.status}`);

@@ -68,7 +68,7 @@ for (const mode of MODES) {
       const stripeSettings = await request(node.url, '/api/payment-providers/stripe', {
         method: 'PUT',
         token: owner.accessToken,
-        json: { secretKey: 'sk_test_mughouse', enabled: true },
+        json: { secretKey: 'sk_test_mughouse', enabled: true, password: owner.password },
       });
       expect(stripeSettings.status).toBe(200);
       await seedProducts(db, businessId);

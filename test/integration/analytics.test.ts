@@ -160,8 +160,9 @@ for (const mode of MODES) {
         agentId: agent.user.id,
         text: 'Hi, I am Sam. How can I help?',
       });
+      // The assignee sells: only they may message a claimed conversation (orders included).
       const order = await request(node.url, '/api/orders', {
-        token: shop.token,
+        token: agent.accessToken,
         json: { conversationId: m.conversationId, items: [{ sku: 'TOTE', qty: 1 }] },
       });
       expect(order.status, order.text).toBe(201);

@@ -112,17 +112,20 @@ for (const mode of MODES) {
 
           // The server recovers (the stuck connections drop): the queue retries and delivers.
           smtp.stall(false);
+          // One mail per notice however often it was raised (each owner also got one when the
+          // shop's Paystack keys were saved).
+          const notices = () => ({
+            a: mailsTo(shopA).filter((m) => /needs a look/.test(m.data)),
+            b: mailsTo(shopB).filter((m) => /paid \(25\.00 NGN\)/.test(m.data)),
+          });
           await waitUntil(
-            () => Promise.resolve(mailsTo(shopA).length > 0 && mailsTo(shopB).length > 0),
-            'both owners’ e-mails after the SMTP server recovered',
+            () => Promise.resolve(notices().a.length > 0 && notices().b.length > 0),
+            'both owners’ notices after the SMTP server recovered',
             30_000,
           );
-          expect(mailsTo(shopA).map((m) => m.data)).toEqual([
-            expect.stringMatching(/needs a look/) as unknown,
-          ]);
-          expect(mailsTo(shopB).map((m) => m.data)).toEqual([
-            expect.stringMatching(/paid \(25\.00 NGN\)/) as unknown,
-          ]);
+          await new Promise((r) => setTimeout(r, 1500));
+          expect(notices().a).toHaveLength(1);
+          expect(notices().b).toHaveLength(1);
         },
       );
     },

@@ -25,7 +25,14 @@ import {
 import { TENANT_ROLE, withTenant } from '../../server/persistence/tenant';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { connectChannel } from '../helpers/channels';
-import { addMember, registerBusiness, totpCode, uniqueEmail, type Signup } from '../helpers/auth';
+import {
+  addMember,
+  login,
+  registerBusiness,
+  totpCode,
+  uniqueEmail,
+  type Signup,
+} from '../helpers/auth';
 import { request } from '../helpers/http';
 import { seedContact, type SeededContact } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
@@ -70,10 +77,18 @@ const ROW_PARAMS: Record<string, (a: Tenant) => Record<string, string>> = {
 const VOCABULARY_PARAMS: Record<string, Record<string, string>> = {
   '/api/payment-providers/:provider': { provider: 'stripe' },
 };
+/** Routes that end every session of their caller: called as B's admin, not B's owner. */
+const ENDS_SESSIONS = new Set(['POST /api/auth/logout-all']);
+
 /** A valid body for every route that takes one, so the route gets past validation. */
 const BODIES: Record<string, (a: Tenant) => unknown> = {
+  'POST /api/auth/2fa/setup': () => ({ password: 'not the password' }),
   'POST /api/auth/2fa/enable': () => ({ code: '123456' }),
-  'POST /api/auth/2fa/disable': () => ({ code: '123456' }),
+  'POST /api/auth/2fa/disable': () => ({ code: '123456', password: 'not the password' }),
+  'POST /api/auth/password': () => ({
+    currentPassword: 'not the password',
+    newPassword: 'a brand new passphrase 77',
+  }),
   'POST /api/team/invitations': () => ({ email: uniqueEmail('b-invite'), role: 'agent' }),
   'PATCH /api/team/:userId': () => ({ role: 'agent' }),
   // A's channel account: B must neither see nor take it over.
@@ -88,6 +103,7 @@ const BODIES: Record<string, (a: Tenant) => unknown> = {
   'PUT /api/payment-providers/:provider': () => ({
     secretKey: 'sk_test_b_0123456789abcdef',
     enabled: true,
+    password: 'not the password',
   }),
   'PUT /api/ai-settings': () => ({ providerOrder: ['offline'] }),
   'POST /api/contacts/:id/consent': () => ({ granted: false }),
@@ -148,6 +164,7 @@ async function seedTenant(node: RunningNode, graph: FakeMetaGraph, label: string
       secretKey: `sk_live_${marker}_0123456789`,
       webhookSecret: `whsec_${marker}_0123456789`,
       enabled: true,
+      password: owner.password,
     },
   });
   await request(node.url, '/api/ai-settings', {
@@ -157,8 +174,8 @@ async function seedTenant(node: RunningNode, graph: FakeMetaGraph, label: string
   });
   // Recovery codes and a used TOTP step for the admin.
   const setup = await request(node.url, '/api/auth/2fa/setup', {
-    method: 'POST',
     token: admin.accessToken,
+    json: { password: admin.password },
   });
   const { secret } = twoFactorSetupResponseSchema.parse(setup.body);
   await request(node.url, '/api/auth/2fa/enable', {
@@ -324,9 +341,14 @@ for (const mode of MODES) {
         const path = hasParams
           ? fill(route.path, { ...rowParams?.(a), ...vocabulary })
           : route.path;
+        // A route that ends every session of its caller is called as B's admin, so B's owner
+        // stays signed in for the rest of the loop.
+        const token = ENDS_SESSIONS.has(label)
+          ? (await login(node.url, b.admin.email)).body.accessToken
+          : b.owner.accessToken;
         const res = await request(node.url, path, {
           method: route.method,
-          token: b.owner.accessToken,
+          token,
           ...(makeBody ? { json: makeBody(a) } : {}),
         });
         if (rowParams) expect([403, 404], label).toContain(res.status);

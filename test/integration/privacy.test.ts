@@ -192,8 +192,8 @@ for (const mode of MODES) {
       await seedContact(db, owner.business.id);
       const otherContact = await seedContact(db, bystander.business.id);
       const setup = await request(node.url, '/api/auth/2fa/setup', {
-        method: 'POST',
         token: owner.accessToken,
+        json: { password: owner.password },
       });
       const { secret } = twoFactorSetupResponseSchema.parse(setup.body);
       await request(node.url, '/api/auth/2fa/enable', {

@@ -90,6 +90,7 @@ for (const mode of MODES) {
           webhookSecret: secrets.stripeWebhook,
           publicKey: secrets.stripePublic,
           enabled: true,
+          password: owner.password,
         },
       });
       expect(put.status).toBe(200);
@@ -98,10 +99,13 @@ for (const mode of MODES) {
       await call('/api/payment-providers/stripe', {
         method: 'PUT',
         token: owner.accessToken,
-        json: { secretKey: secrets.stripeSecret, enabled: 'yes' },
+        json: { secretKey: secrets.stripeSecret, enabled: 'yes', password: owner.password },
       });
 
-      const setup = await call('/api/auth/2fa/setup', { method: 'POST', token: owner.accessToken });
+      const setup = await call('/api/auth/2fa/setup', {
+        token: owner.accessToken,
+        json: { password: owner.password },
+      });
       const { secret } = twoFactorSetupResponseSchema.parse(setup.body);
       const enabled = await call('/api/auth/2fa/enable', {
         token: owner.accessToken,

@@ -125,11 +125,11 @@ for (const mode of MODES) {
     it('stores payment provider keys and shows masks and the tenant webhook URL', async () => {
       const get = () =>
         request(node.url, '/api/payment-providers/paystack', { token: owner.accessToken });
-      const put = (json: unknown) =>
+      const put = (json: object) =>
         request(node.url, '/api/payment-providers/paystack', {
           method: 'PUT',
           token: owner.accessToken,
-          json,
+          json: { password: owner.password, ...json },
         });
 
       const empty = paymentProviderSettingsSchema.parse((await get()).body);

@@ -39,8 +39,8 @@ for (const mode of MODES) {
 
     async function enable(owner: Signup) {
       const setup = await request(node.url, '/api/auth/2fa/setup', {
-        method: 'POST',
         token: owner.accessToken,
+        json: { password: owner.password },
       });
       expect(setup.status).toBe(200);
       const { secret, otpauthUrl, qrSvg } = twoFactorSetupResponseSchema.parse(setup.body);
@@ -62,8 +62,8 @@ for (const mode of MODES) {
       await awaitFreshStep();
       const owner = await registerBusiness(node.url);
       const setup = await request(node.url, '/api/auth/2fa/setup', {
-        method: 'POST',
         token: owner.accessToken,
+        json: { password: owner.password },
       });
       const pending = twoFactorSetupResponseSchema.parse(setup.body).secret;
       const refused = await request(node.url, '/api/auth/2fa/enable', {
@@ -129,7 +129,10 @@ for (const mode of MODES) {
       const owner = await registerBusiness(node.url);
       const { secret } = await enable(owner);
       const disable = (code: string) =>
-        request(node.url, '/api/auth/2fa/disable', { token: owner.accessToken, json: { code } });
+        request(node.url, '/api/auth/2fa/disable', {
+          token: owner.accessToken,
+          json: { code, password: owner.password },
+        });
 
       expect((await disable('999999')).status).toBe(400);
       expect(
@@ -148,6 +151,33 @@ for (const mode of MODES) {
       );
     });
 
+    // Security review L8: with a stolen access token alone, 2FA could be put on (the thief's
+    // authenticator, the thief's recovery codes) or taken off.
+    it('asks for the current password to set up and to turn off two-factor', async () => {
+      const owner = await registerBusiness(node.url);
+      const setup = (json: unknown) =>
+        request(node.url, '/api/auth/2fa/setup', { token: owner.accessToken, json });
+      expect((await setup({})).status).toBe(400);
+      const wrong = await setup({ password: 'not the password' });
+      expect(wrong.status).toBe(403);
+      expect(errorBodySchema.parse(wrong.body).error.issues).toEqual([
+        { path: 'body.password', message: 'The password is not correct.' },
+      ]);
+      const [row] = await node.app.database.sql.query<{ enc: string | null }>(
+        `select totp_secret_enc as enc from users where id = $1`,
+        [owner.user.id],
+      );
+      expect(row?.enc).toBeNull();
+
+      const { secret } = await enable(owner);
+      const disable = await request(node.url, '/api/auth/2fa/disable', {
+        token: owner.accessToken,
+        json: { code: await totpCode(secret), password: 'not the password' },
+      });
+      expect(disable.status).toBe(403);
+      expect(codeOf((await login(node.url, owner.email)).body)).toBe('totp_required');
+    });
+
     it('refuses setup while 2FA is on and enable before setup', async () => {
       const owner = await registerBusiness(node.url);
       const early = await request(node.url, '/api/auth/2fa/enable', {
@@ -157,8 +187,8 @@ for (const mode of MODES) {
       expect(early.status).toBe(409);
       await enable(owner);
       const again = await request(node.url, '/api/auth/2fa/setup', {
-        method: 'POST',
         token: owner.accessToken,
+        json: { password: owner.password },
       });
       expect(again.status).toBe(409);
       const anonymous = await request(node.url, '/api/auth/2fa/setup', { method: 'POST' });

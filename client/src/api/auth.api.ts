@@ -5,7 +5,10 @@ import {
   twoFactorSetupResponseSchema,
   type AcceptInvitationRequest,
   type LoginRequest,
+  type PasswordChangeRequest,
   type RegisterRequest,
+  type TwoFactorDisableRequest,
+  type TwoFactorSetupRequest,
 } from '../../../shared/auth.schema';
 import { api } from './client';
 
@@ -42,11 +45,28 @@ export async function acceptInvitation(body: AcceptInvitationRequest) {
 
 export const fetchMe = () => api.request('/api/me', { schema: meResponseSchema });
 
-export const startTwoFactorSetup = () =>
-  api.request('/api/auth/2fa/setup', { method: 'POST', schema: twoFactorSetupResponseSchema });
+/** Needs the current password: a stolen access token alone cannot add an authenticator. */
+export const startTwoFactorSetup = (password: string) =>
+  api.request('/api/auth/2fa/setup', {
+    body: { password } satisfies TwoFactorSetupRequest,
+    schema: twoFactorSetupResponseSchema,
+  });
 
 export const enableTwoFactor = (code: string) =>
   api.request('/api/auth/2fa/enable', { body: { code }, schema: twoFactorEnableResponseSchema });
 
-export const disableTwoFactor = (code: string) =>
-  api.request('/api/auth/2fa/disable', { body: { code } });
+/** `code` may also be a recovery code: that is what someone who lost the phone has. */
+export const disableTwoFactor = (code: string, password: string) =>
+  api.request('/api/auth/2fa/disable', {
+    body: { code, password } satisfies TwoFactorDisableRequest,
+  });
+
+/** Ends every other session of the account; this one stays signed in. */
+export const changePassword = (body: PasswordChangeRequest) =>
+  api.request('/api/auth/password', { body });
+
+/**
+ * Ends every session of the account, this one included (the server clears the cookie); the
+ * caller still signs out locally, which forgets the access token.
+ */
+export const signOutEverywhere = () => api.request('/api/auth/logout-all', { method: 'POST' });

@@ -32,6 +32,10 @@ export const deleteIntegration = (id: string) =>
 export const getPaymentProvider = (provider: PaymentProvider) =>
   api.request(`/api/payment-providers/${provider}`, { schema: paymentProviderSettingsSchema });
 
+/**
+ * Owner only, with the owner's current password in the body (403 with a `password` field error
+ * when it is wrong): whoever holds these keys receives the shop's money. The owner is e-mailed.
+ */
 export const savePaymentProvider = (
   provider: PaymentProvider,
   body: PaymentProviderUpdateRequest,

@@ -12,7 +12,6 @@ import { Button } from '../ui/button';
 import { CHANNEL_LABELS } from '../ui/labels';
 import { Spinner } from '../ui/load-state';
 import { NotConnected } from '../ui/not-connected';
-import { ToastProvider } from '../ui/toast';
 import { useNow } from '../ui/use-now';
 import { ConversationList } from './conversation-list';
 import { VIEW_IDS, VIEW_LABELS, type InboxFilter, type ViewId } from './conversation-store';
@@ -67,14 +66,6 @@ function inField(target: EventTarget | null): boolean {
  * arrows, Enter to open, `c` claim, `r` reply, Esc back).
  */
 export function InboxPage() {
-  return (
-    <ToastProvider>
-      <Inbox />
-    </ToastProvider>
-  );
-}
-
-function Inbox() {
   const me = useMe();
   const meId = me.user.id;
   const { pathname } = useLocation();

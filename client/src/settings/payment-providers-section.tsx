@@ -5,61 +5,27 @@ import type {
   PaymentProviderUpdateRequest,
 } from '../../../shared/settings.schema';
 import { getPaymentProvider, savePaymentProvider } from '../api/settings.api';
+import { useMe } from '../auth/session';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
-import { CopyButton } from '../ui/copy-button';
 import { TextField } from '../ui/field';
 import { formatDateTime } from '../ui/format';
 import { LoadState } from '../ui/load-state';
 import { PageHeader } from '../ui/page-header';
+import { PasswordField } from '../ui/password-field';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
+import { COPY } from './payment-provider-copy';
+import { ProviderHeading, ProviderSummary, WebhookUrl } from './payment-provider-summary';
+import { canChangePaymentKeys, providerUpdate } from './payment-provider-update';
 
-interface ProviderCopy {
-  name: string;
-  secretKey: string;
-  secretKeyHint: string;
-  webhookSecret: string | null;
-  webhookSecretHint: string;
-  publicKeyHint: string;
-  webhookHelp: string;
-}
-
-const COPY: Readonly<Record<PaymentProvider, ProviderCopy>> = {
-  stripe: {
-    name: 'Stripe',
-    secretKey: 'Secret key',
-    secretKeyHint: 'Starts with sk_live_ or sk_test_ (Developers → API keys).',
-    webhookSecret: 'Webhook signing secret',
-    webhookSecretHint: 'Starts with whsec_; Stripe shows it after you add the endpoint below.',
-    publicKeyHint: 'Optional. Starts with pk_.',
-    webhookHelp:
-      'In Stripe, Developers → Webhooks → Add endpoint, paste this URL and select the checkout.session events (completed, expired, async_payment_succeeded and async_payment_failed).',
-  },
-  paystack: {
-    name: 'Paystack',
-    secretKey: 'Secret key',
-    secretKeyHint: 'Starts with sk_live_ or sk_test_ (Settings → API Keys & Webhooks).',
-    webhookSecret: null,
-    webhookSecretHint: '',
-    publicKeyHint: 'Optional. Starts with pk_.',
-    webhookHelp:
-      'In Paystack, Settings → API Keys & Webhooks, paste this URL as the Webhook URL. Paystack signs with your secret key, so there is no separate webhook secret.',
-  },
-  flutterwave: {
-    name: 'Flutterwave',
-    secretKey: 'Secret key',
-    secretKeyHint: 'Starts with FLWSECK (Settings → API Keys).',
-    webhookSecret: 'Secret hash',
-    webhookSecretHint: 'The secret hash you set next to the webhook URL in Flutterwave.',
-    publicKeyHint: 'Optional. Starts with FLWPUBK.',
-    webhookHelp:
-      'In Flutterwave, Settings → Webhooks, paste this URL and set a secret hash; enter the same hash here.',
-  },
-};
-
-/** Stripe, Paystack and Flutterwave keys: write-only secrets, the webhook URL to paste. */
+/**
+ * Stripe, Paystack and Flutterwave keys: write-only secrets, the webhook URL to paste. Only the
+ * owner changes them, with the password each time; admins see the masked settings.
+ */
 export function PaymentProvidersSection() {
+  const me = useMe();
+  const editable = canChangePaymentKeys(me.role);
   return (
     <section>
       <PageHeader
@@ -67,21 +33,50 @@ export function PaymentProvidersSection() {
         title="Payments"
         description="Connect a payment provider so the assistant can send payment links. Keys are encrypted; only their first and last characters are shown. A conversation counts as paid only when the provider's signed webhook confirms it."
       />
+      {editable ? null : (
+        <Alert tone="info" title="View only">
+          Only the owner can change payment keys: whoever holds them receives the shop's money. Ask
+          the owner of {me.business.name} if a key needs changing.
+        </Alert>
+      )}
       <div className="stack">
         {PAYMENT_PROVIDERS.map((provider) => (
-          <ProviderCard key={provider} provider={provider} />
+          <ProviderCard
+            key={provider}
+            provider={provider}
+            editable={editable}
+            ownerEmail={me.user.email}
+          />
         ))}
       </div>
     </section>
   );
 }
 
-function ProviderCard({ provider }: { provider: PaymentProvider }) {
+function ProviderCard({
+  provider,
+  editable,
+  ownerEmail,
+}: {
+  provider: PaymentProvider;
+  editable: boolean;
+  ownerEmail: string;
+}) {
   const settings = useResource(() => getPaymentProvider(provider), [provider]);
   return (
     <article className="card" aria-labelledby={`provider-${provider}`}>
       <LoadState state={settings.state} reload={settings.reload} what={COPY[provider].name}>
-        {(data) => <ProviderForm settings={data} onSaved={(next) => settings.update(() => next)} />}
+        {(data) =>
+          editable ? (
+            <ProviderForm
+              settings={data}
+              ownerEmail={ownerEmail}
+              onSaved={(next) => settings.update(() => next)}
+            />
+          ) : (
+            <ProviderSummary settings={data} />
+          )
+        }
       </LoadState>
     </article>
   );
@@ -89,9 +84,11 @@ function ProviderCard({ provider }: { provider: PaymentProvider }) {
 
 function ProviderForm({
   settings,
+  ownerEmail,
   onSaved,
 }: {
   settings: PaymentProviderSettings;
+  ownerEmail: string;
   onSaved: (next: PaymentProviderSettings) => void;
 }) {
   const copy = COPY[settings.provider];
@@ -101,6 +98,7 @@ function ProviderForm({
   const [clearWebhookSecret, setClearWebhookSecret] = useState(false);
   const [clearPublicKey, setClearPublicKey] = useState(false);
   const [enabled, setEnabled] = useState(settings.enabled || !settings.configured);
+  const [password, setPassword] = useState('');
   const [saved, setSaved] = useState(false);
   const save = useAction((body: PaymentProviderUpdateRequest) =>
     savePaymentProvider(settings.provider, body),
@@ -111,19 +109,24 @@ function ProviderForm({
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
-    const body: PaymentProviderUpdateRequest = { enabled };
-    if (secretKey.trim()) body.secretKey = secretKey.trim();
-    if (clearWebhookSecret) body.webhookSecret = null;
-    else if (webhookSecret.trim()) body.webhookSecret = webhookSecret.trim();
-    if (clearPublicKey) body.publicKey = null;
-    else if (publicKey.trim()) body.publicKey = publicKey.trim();
-    const next = await save.run(body);
+    const next = await save.run(
+      providerUpdate({
+        password,
+        secretKey,
+        webhookSecret,
+        publicKey,
+        clearWebhookSecret,
+        clearPublicKey,
+        enabled,
+      }),
+    );
     if (next) {
       setSecretKey('');
       setWebhookSecret('');
       setPublicKey('');
       setClearWebhookSecret(false);
       setClearPublicKey(false);
+      setPassword('');
       setSaved(true);
       onSaved(next);
     }
@@ -134,33 +137,16 @@ function ProviderForm({
 
   return (
     <form className="form" onSubmit={(e) => void onSubmit(e)}>
-      <div className="card__header">
-        <h3 className="card__title" id={`provider-${settings.provider}`}>
-          {copy.name}
-        </h3>
-        <span className={`badge ${settings.enabled ? 'badge--ok' : 'badge--muted'}`}>
-          {settings.configured ? (settings.enabled ? 'Enabled' : 'Disabled') : 'Not connected'}
-        </span>
-      </div>
-      <div className="webhook-url">
-        <p className="field__label" id={`webhook-${settings.provider}`}>
-          Webhook URL
-        </p>
-        <div className="webhook-url__row">
-          <code
-            aria-labelledby={`webhook-${settings.provider}`}
-            data-testid={`webhook-url-${settings.provider}`}
-          >
-            {settings.webhookUrl}
-          </code>
-          <CopyButton value={settings.webhookUrl} label="Copy URL" />
-        </div>
-        <p className="field__hint">{copy.webhookHelp}</p>
-      </div>
+      <ProviderHeading settings={settings} />
+      <WebhookUrl settings={settings} />
       {save.error && Object.keys(fields).length === 0 ? (
         <Alert tone="error">{save.error.humanMessage}</Alert>
       ) : null}
-      {saved ? <Alert tone="success">{copy.name} settings saved.</Alert> : null}
+      {saved ? (
+        <Alert tone="success">
+          {copy.name} settings saved. A confirmation e-mail is on its way to {ownerEmail}.
+        </Alert>
+      ) : null}
       <div className="form__grid">
         <TextField
           label={copy.secretKey}
@@ -200,13 +186,27 @@ function ProviderForm({
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         Offer {copy.name} payment links to customers
       </label>
-      <div className="form__actions">
-        <Button type="submit" variant="primary" busy={save.busy} disabled={needsSecret}>
-          {settings.configured ? 'Save changes' : `Connect ${copy.name}`}
-        </Button>
-        {settings.updatedAt ? (
-          <span className="muted">Last changed {formatDateTime(settings.updatedAt)}</span>
-        ) : null}
+      {/* Apart from the keys: it confirms the save, it is not another setting. */}
+      <div className="form__confirm">
+        <div className="form__narrow">
+          <PasswordField
+            label="Your password"
+            name={`${settings.provider}-password`}
+            autoComplete="current-password"
+            hint="Asked for every change to payment keys; each change is also confirmed to you by e-mail."
+            value={password}
+            onValue={setPassword}
+            error={fields.password}
+          />
+        </div>
+        <div className="form__actions">
+          <Button type="submit" variant="primary" busy={save.busy} disabled={needsSecret}>
+            {settings.configured ? 'Save changes' : `Connect ${copy.name}`}
+          </Button>
+          {settings.updatedAt ? (
+            <span className="muted">Last changed {formatDateTime(settings.updatedAt)}</span>
+          ) : null}
+        </div>
       </div>
     </form>
   );
