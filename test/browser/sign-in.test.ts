@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PASSWORD, registerBusiness, totpCode, uniqueEmail } from '../helpers/auth';
 import type { SpawnedNode } from '../helpers/spawn-node';
+import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes';
 import {
   expectHeading,
   launchChromium,
@@ -17,6 +18,7 @@ const executable = requireChromium(SUITE);
 
 describe.skipIf(!executable)(SUITE, () => {
   let node: SpawnedNode;
+  let graph: FakeMetaGraph;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
@@ -30,8 +32,9 @@ describe.skipIf(!executable)(SUITE, () => {
   }
 
   beforeAll(async () => {
+    graph = await startFakeMetaGraph();
     [node, browser] = await Promise.all([
-      startWebNode(inject('clientDist')),
+      startWebNode(inject('clientDist'), graph.env),
       launchChromium(executable as string),
     ]);
   });
@@ -40,6 +43,7 @@ describe.skipIf(!executable)(SUITE, () => {
     await Promise.allSettled(contexts.map((c) => c.close()));
     await browser?.close();
     await node?.[Symbol.asyncDispose]();
+    await graph?.close();
   });
 
   it('registers a business, keeps the login across a reload, signs out and back in', async () => {
@@ -173,8 +177,12 @@ describe.skipIf(!executable)(SUITE, () => {
 
     const token = `EAAG${randomBytes(24).toString('hex')}9f2c`;
     const phoneNumberId = String(100_000_000_000 + Math.floor(Math.random() * 1e9));
+    const businessAccountId = String(200_000_000_000 + Math.floor(Math.random() * 1e9));
+    // Meta confirms the token controls that number and its WhatsApp Business Account.
+    graph.grant(token, { kind: 'whatsapp', phoneNumberId, businessAccountId });
     await page.getByLabel('Channel', { exact: true }).selectOption('whatsapp');
-    await page.getByLabel('Account ID').fill(phoneNumberId);
+    await page.getByLabel('Account ID', { exact: true }).fill(phoneNumberId);
+    await page.getByLabel('WhatsApp Business Account ID').fill(businessAccountId);
     await page.getByLabel('Access token').fill(token);
     await page.getByLabel('Display name').fill('Main store WhatsApp');
     await page.getByRole('button', { name: 'Connect channel' }).click();
@@ -187,7 +195,8 @@ describe.skipIf(!executable)(SUITE, () => {
     expect(await page.content()).not.toContain(token);
 
     // Connecting the same account twice is refused in words.
-    await page.getByLabel('Account ID').fill(phoneNumberId);
+    await page.getByLabel('Account ID', { exact: true }).fill(phoneNumberId);
+    await page.getByLabel('WhatsApp Business Account ID').fill(businessAccountId);
     await page.getByLabel('Access token').fill(token);
     await page.getByRole('button', { name: 'Connect channel' }).click();
     await page.getByText('This account is already connected.').waitFor();
