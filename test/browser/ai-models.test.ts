@@ -41,11 +41,14 @@ describe.skipIf(!executable)(SUITE, () => {
     await expectHeading(page, 'AI assistant');
 
     const openai = page.getByLabel('OpenAI model');
-    expect(await openai.locator('option').allInnerTexts()).toEqual([
-      'Server default (gpt-4o-mini · $0.15 in, $0.60 out)',
-      'gpt-4o-mini · $0.15 in, $0.60 out',
-      'gpt-4.1 · $2.00 in, $8.00 out',
-    ]);
+    // The offer and the saved settings arrive after the heading: poll, do not read once.
+    await expect
+      .poll(() => openai.locator('option').allInnerTexts())
+      .toEqual([
+        'Server default (gpt-4o-mini · $0.15 in, $0.60 out)',
+        'gpt-4o-mini · $0.15 in, $0.60 out',
+        'gpt-4.1 · $2.00 in, $8.00 out',
+      ]);
     expect(await page.getByLabel('Groq model').isDisabled()).toBe(true);
     await page.getByText('This server allows at most 20.00 USD per business').waitFor();
 
@@ -57,7 +60,9 @@ describe.skipIf(!executable)(SUITE, () => {
 
     await page.reload();
     await expectHeading(page, 'AI assistant');
-    expect(await page.getByLabel('OpenAI model').inputValue()).toBe('gpt-4.1');
-    expect(await page.getByLabel('Monthly budget (US dollars)').inputValue()).toBe('30.00');
+    await expect.poll(() => page.getByLabel('OpenAI model').inputValue()).toBe('gpt-4.1');
+    await expect
+      .poll(() => page.getByLabel('Monthly budget (US dollars)').inputValue())
+      .toBe('30.00');
   });
 });
