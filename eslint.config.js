@@ -18,6 +18,19 @@ const ioModules = [
 ];
 const outside = (...folders) => folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]);
 
+/** Statements that write inbox rows: SQL text, and drizzle's `insert(inbox)`. */
+const INBOX_WRITES = [
+  {
+    selector:
+      'Literal[value=/insert\\s+into\\s+inbox\\b/i], TemplateElement[value.raw=/insert\\s+into\\s+inbox\\b/i]',
+    message: 'Only the runtime writes inbox rows: use runtime.insertInbox / runtime.transact.',
+  },
+  {
+    selector: "CallExpression[callee.property.name='insert'][arguments.0.name='inbox']",
+    message: 'Only the runtime writes inbox rows: use runtime.insertInbox / runtime.transact.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -120,6 +133,13 @@ export default tseslint.config(
           ],
         },
       ],
+      // One entrance to the inbox (the runtime's), which takes the conversation's inbox lock
+      // that keeps apply order equal to id order; a second writer skipped it once (consent).
+      'no-restricted-syntax': ['error', ...INBOX_WRITES],
     },
+  },
+  {
+    files: ['server/runtime/runtime.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
 );

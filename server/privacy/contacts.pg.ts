@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../persistence/db';
 import { releaseContactGauges } from '../analytics/analytics-erasure.pg';
-import { contacts, conversations, inbox, messages } from '../persistence/schema';
+import { contacts, conversations, messages } from '../persistence/schema';
 
 /**
- * Records a consent change and, in the same transaction, queues `consent.withdrawn` or
- * `consent.granted` for the contact's conversation, so the actor moves to `optedOut` (the bot
- * stops messaging) or back. Every conversation gets it, closed ones included: a closed
- * conversation reopens when the customer writes. Returns null when the contact is not found.
+ * Records a consent change and returns the contact's conversations, each of which must be told
+ * (`consent.withdrawn` or `consent.granted`, through the inbox in the same transaction) so the
+ * actor moves to `optedOut` (the bot stops messaging) or back. Closed conversations too: one
+ * reopens when the customer writes. Returns null when the contact is not found.
  */
 export async function setContactConsent(
   db: Db,
@@ -17,8 +16,7 @@ export async function setContactConsent(
   granted: boolean,
 ): Promise<{
   contact: typeof contacts.$inferSelect;
-  conversationsNotified: number;
-  queued: { inboxId: number; conversationId: string; shard: number }[];
+  conversations: { id: string }[];
 } | null> {
   const [contact] = await db
     .update(contacts)
@@ -31,34 +29,10 @@ export async function setContactConsent(
     .returning();
   if (!contact) return null;
   const owned = await db
-    .select({ id: conversations.id, shard: conversations.shard })
+    .select({ id: conversations.id })
     .from(conversations)
     .where(and(eq(conversations.businessId, businessId), eq(conversations.contactId, contactId)));
-  if (owned.length === 0) return { contact, conversationsNotified: 0, queued: [] };
-  const type = granted ? 'consent.granted' : 'consent.withdrawn';
-  const rows = await db
-    .insert(inbox)
-    .values(
-      owned.map((c) => ({
-        businessId,
-        conversationId: c.id,
-        shard: c.shard,
-        source: 'system' as const,
-        sourceEventId: `consent:${contactId}:${randomUUID()}`,
-        type,
-        payload: { type },
-      })),
-    )
-    .returning({ id: inbox.id, conversationId: inbox.conversationId, shard: inbox.shard });
-  return {
-    contact,
-    conversationsNotified: owned.length,
-    queued: rows.map((r) => ({
-      inboxId: r.id,
-      conversationId: r.conversationId as string,
-      shard: r.shard,
-    })),
-  };
+  return { contact, conversations: owned };
 }
 
 /**

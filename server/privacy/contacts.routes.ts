@@ -3,7 +3,7 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';
-import { withTenant } from '../persistence/tenant';
+import { enterTenant, withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { eraseContact, setContactConsent } from './contacts.pg';
 
@@ -17,33 +17,44 @@ export function contactRoutes(deps: RouteDeps): Route[] {
       access: 'member',
       body: { kind: 'json', schema: consentRequestSchema },
       async handler(ctx) {
-        const reply = await withTenant(db, ctx.auth.businessId, async (tx) => {
-          const { businessId, userId } = ctx.auth;
-          const id = uuidParam(ctx.params.id);
-          const result = await setContactConsent(tx, businessId, id, ctx.body.granted);
+        const { businessId, userId } = ctx.auth;
+        const id = uuidParam(ctx.params.id);
+        // Through the runtime's inbox entrance, so the events take each conversation's inbox
+        // lock like every other writer (a claim racing a withdrawal is applied in id order),
+        // and the owners are hinted after the commit.
+        const body = await deps.runtime.transact(async ({ tx, insertInbox }) => {
+          await enterTenant(tx.sql, businessId);
+          const result = await setContactConsent(tx.db, businessId, id, ctx.body.granted);
           if (!result) throw new AppError('not_found');
-          await writeAudit(tx, {
+          const { contact } = result;
+          const type = contact.consentGranted ? 'consent.granted' : 'consent.withdrawn';
+          await insertInbox(
+            result.conversations.map((c) => ({
+              businessId,
+              conversationId: c.id,
+              source: 'system' as const,
+              // Derived from the change itself: the same change never queues twice.
+              sourceEventId: `consent:${contact.id}:${c.id}:${type}:${contact.updatedAt.getTime()}`,
+              type,
+              payload: {},
+            })),
+          );
+          await writeAudit(tx.db, {
             businessId,
             actorUserId: userId,
             action: 'contact.consent_changed',
             targetType: 'contact',
             targetId: id,
             ip: ctx.ip,
-            meta: { granted: ctx.body.granted, conversations: result.conversationsNotified },
+            meta: { granted: ctx.body.granted, conversations: result.conversations.length },
           });
-          const { contact } = result;
           return {
-            queued: result.queued,
-            body: {
-              id: contact.id,
-              consentGranted: contact.consentGranted,
-              optedOutAt: contact.optedOutAt?.toISOString() ?? null,
-            } satisfies ConsentResponse,
-          };
+            id: contact.id,
+            consentGranted: contact.consentGranted,
+            optedOutAt: contact.optedOutAt?.toISOString() ?? null,
+          } satisfies ConsentResponse;
         });
-        // After commit: wake the conversations' owners (the sweep would find them anyway).
-        await deps.runtime.hint(reply.queued.map((q) => ({ ...q, duplicate: false })));
-        return json(reply.body);
+        return json(body);
       },
     }),
 

@@ -3,6 +3,7 @@ import type { Channel } from '../../shared/domain';
 import type { Database, Db } from '../../server/persistence/db';
 import { contacts, conversations, messages, orders } from '../../server/persistence/schema';
 import { openConversation, upsertContact } from '../../server/runtime/conversations.pg';
+import { shardOf } from '../../server/runtime/shards';
 
 export interface SeededConversation {
   businessId: string;
@@ -111,14 +112,17 @@ export async function seedContact(
   const conversationIds: string[] = [];
   const messageIds: string[] = [];
   // One conversation per contact, as the product keeps it; `states` picks its state.
-  for (const [i, state] of (options.states ?? ['bot']).slice(0, 1).entries()) {
+  for (const state of (options.states ?? ['bot']).slice(0, 1)) {
+    // The shard every inbox writer derives from the id, as `openConversation` stores it.
+    const id = randomUUID();
     const [conversation] = await db
       .insert(conversations)
       .values({
+        id,
         businessId,
         contactId: contact.id,
         channel: 'messenger',
-        shard: 7 + i,
+        shard: shardOf(id),
         state,
         lastMessagePreview: `secret plans of ${externalId}`,
       })

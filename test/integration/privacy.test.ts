@@ -113,9 +113,11 @@ for (const mode of MODES) {
           businessId: owner.business.id,
           source: 'system',
           type: 'consent.withdrawn',
-          payload: { type: 'consent.withdrawn' },
+          payload: {},
         });
-        expect(e.sourceEventId).toMatch(new RegExp(`^consent:${seeded.contactId}:[0-9a-f-]{36}$`));
+        expect(e.sourceEventId).toMatch(
+          new RegExp(`^consent:${seeded.contactId}:${e.conversationId}:consent\\.withdrawn:\\d+$`),
+        );
       }
       expect(events.find((e) => e.conversationId === open1)?.shard).toBe(conversation?.shard);
 
