@@ -5,4 +5,5 @@ export {
 } from './conversation/conversation.machine';
 export type { ConversationContext, PendingCheckout } from './conversation/conversation.machine';
 export { startConversation, stepConversation } from './conversation/conversation.step';
+export { statePath, topLevel, topLevelOf } from './conversation/state-path';
 export type { PersistedConversation, StepResult, TimerArm } from './conversation/conversation.step';

@@ -5,6 +5,7 @@ import type { ConversationEvent, ConversationInput } from '../../shared/conversa
 import { conversationInputSchema } from '../../shared/conversation.events';
 import type { ConversationState } from '../../shared/domain';
 import { conversationMachine, type ConversationContext } from './conversation.machine';
+import { statePath, topLevel } from './state-path';
 
 /**
  * The pure step the actor host runs for every event: JSON snapshot in, JSON snapshot plus
@@ -96,14 +97,4 @@ function toResult(snapshot: Snapshot, actions: Action[], changed: boolean): Step
     cancelTimers: cancelTimers.filter((id) => !armTimers.some((t) => t.id === id)),
     changed,
   };
-}
-
-function topLevel(value: unknown): ConversationState {
-  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as ConversationState;
-}
-
-function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [key, child] = Object.entries(value as Record<string, unknown>)[0] as [string, unknown];
-  return `${key}.${statePath(child)}`;
 }

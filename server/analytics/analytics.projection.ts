@@ -1,6 +1,6 @@
 import { analyticsFactsSchema, type AnalyticsFacts } from '../../shared/analytics.schema';
 import type { Channel, ConversationState } from '../../shared/domain';
-import type { PersistedConversation } from '../../actors';
+import { topLevel, topLevelOf } from '../../actors';
 import type { Pipeline } from '../persistence/pipeline';
 import type { LoadedConversation } from '../runtime/apply';
 import { isUuid } from '../persistence/tenant';
@@ -74,10 +74,6 @@ export interface AnalyticsDelta {
   facts: AnalyticsFacts | null;
 }
 
-const topOf = (path: string) => path.split('.')[0] as ConversationState;
-const stateOf = (value: PersistedConversation['value']) =>
-  (typeof value === 'string' ? value : Object.keys(value)[0]) as ConversationState;
-
 /** The batch as `commit` has it: the conversation before and after, the planned events. */
 export function analyticsBatch(
   before: LoadedConversation,
@@ -91,8 +87,8 @@ export function analyticsBatch(
     channel: before.channel,
     shard: before.shard,
     previousVersion: before.version,
-    fromState: stateOf(before.snapshot.value),
-    toState: stateOf(after.snapshot.value),
+    fromState: topLevel(before.snapshot.value),
+    toState: topLevel(after.snapshot.value),
     events: planned,
     facts,
   };
@@ -132,7 +128,7 @@ export function deriveAnalytics(batch: AnalyticsBatch): AnalyticsDelta {
     if (row.type === 'message.echo' && p.ours !== true) agentSpoke(at);
     if (!result) continue;
 
-    const from = topOf(fromPath);
+    const from = topLevelOf(fromPath);
     if (result.state === 'handoff' && from !== 'handoff') {
       add(at, 'handoffs', 1);
       facts.handoffs = (facts.handoffs ?? 0) + 1;

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { Db } from '../persistence/db';
 import { contacts, conversations } from '../persistence/schema';
 import { isUuid } from '../persistence/tenant';
-import { statePath } from '../runtime/state-path';
+import { statePath } from '../../actors';
 
 /**
  * The one reader of conversation items: the list API, the detail API and the realtime feed all

@@ -1,7 +1,9 @@
 import type PgBoss from 'pg-boss';
 import {
   startConversation,
+  statePath,
   stepConversation,
+  topLevelOf,
   type PersistedConversation,
   type StepResult,
 } from '../../actors';
@@ -20,7 +22,6 @@ import {
   type BatchSink,
   type StatusChange,
 } from './projections';
-import { statePath } from './state-path';
 import { renderTemplate } from './templates';
 
 /** A conversation as the host keeps it between events (the LRU cache holds these). */
@@ -344,7 +345,7 @@ export async function commit(
     committed: {
       businessId: before.businessId,
       conversationId: before.id,
-      state: lastResult?.state ?? (pathOf(after.snapshot).split('.')[0] as ConversationState),
+      state: lastResult?.state ?? topLevelOf(pathOf(after.snapshot)),
       path: pathOf(after.snapshot),
       assigneeId: after.snapshot.context.assigneeId,
       version: after.version,
