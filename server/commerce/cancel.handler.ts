@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
-import { orders, payments } from '../persistence/schema';
+import { payments } from '../persistence/schema';
 import type { EffectHandler } from '../runtime/effects';
 import { cancelParamsSchema } from './effect-params';
 import type { Notifications } from './notifications';
-import { latestPaymentOf } from './payments.pg';
+import { closePendingOrder } from './orders.pg';
+import { voidPendingLink } from './provider-registry';
 import type { ProviderRegistry } from './provider-registry';
 
 /**
@@ -24,27 +25,12 @@ export function createCancelHandler(deps: {
   return async (job) => {
     const { orderId } = cancelParamsSchema.parse(job.params);
     const { businessId, conversationId } = job;
-    const latest = await latestPaymentOf(deps.database.db, businessId, orderId);
-    if (latest?.status === 'pending') {
-      const client = await deps.registry.client(businessId, latest.provider);
-      await client?.expire(latest);
-    }
+    await voidPendingLink(deps.database.db, deps.registry, businessId, orderId);
     const paid = await deps.database.transaction(async (tx) => {
       // The order row's lock orders this against a payment being recorded (`recordSuccess`
       // reads the status `for update`): one of the two sees the other, so a payment that
       // lands for this order is reported either there or here, never nowhere.
-      const cancelled = await tx.db
-        .update(orders)
-        .set({ status: 'cancelled', updatedAt: new Date() })
-        .where(
-          and(
-            eq(orders.id, orderId),
-            eq(orders.businessId, businessId),
-            eq(orders.status, 'pending'),
-          ),
-        )
-        .returning({ id: orders.id });
-      if (cancelled.length === 0) return null;
+      if (!(await closePendingOrder(tx.db, businessId, orderId, 'cancelled'))) return null;
       const [succeeded] = await tx.db
         .select()
         .from(payments)

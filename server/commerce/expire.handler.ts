@@ -1,10 +1,9 @@
-import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
-import { orders } from '../persistence/schema';
 import type { EffectHandler } from '../runtime/effects';
 import { expireParamsSchema } from './effect-params';
-import { latestPaymentOf } from './payments.pg';
+import { closePendingOrder } from './orders.pg';
+import { voidPendingLink } from './provider-registry';
 import type { ProviderRegistry } from './provider-registry';
 
 /**
@@ -21,24 +20,10 @@ export function createExpireHandler(deps: {
   return async (job) => {
     const { orderId } = expireParamsSchema.parse(job.params);
     const { businessId } = job;
-    const payment = await latestPaymentOf(deps.database.db, businessId, orderId);
-    if (payment?.status === 'pending') {
-      const client = await deps.registry.client(businessId, payment.provider);
-      await client?.expire(payment);
-    }
-    const expired = await deps.database.db
-      .update(orders)
-      .set({ status: 'expired', updatedAt: new Date() })
-      .where(
-        and(
-          eq(orders.id, orderId),
-          eq(orders.businessId, businessId),
-          eq(orders.status, 'pending'),
-        ),
-      )
-      .returning({ id: orders.id });
+    await voidPendingLink(deps.database.db, deps.registry, businessId, orderId);
+    const changed = await closePendingOrder(deps.database.db, businessId, orderId, 'expired');
     deps.log.info(
-      { event: 'commerce.checkout_expired', orderId, businessId, changed: expired.length > 0 },
+      { event: 'commerce.checkout_expired', orderId, businessId, changed },
       'checkout expired',
     );
   };

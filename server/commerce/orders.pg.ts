@@ -215,3 +215,23 @@ export async function latestOrderOf(db: Db, businessId: string, conversationId: 
 /** Short, readable order code for customers: `#3F2A9C1B`. */
 export const orderCode = (orderId: string) =>
   `#${orderId.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+
+/**
+ * Moves an order out of `pending` (expired, cancelled), and only from there: a paid order stays
+ * paid. Returns whether it moved.
+ */
+export async function closePendingOrder(
+  db: Db,
+  businessId: string,
+  orderId: string,
+  status: 'expired' | 'cancelled',
+): Promise<boolean> {
+  const closed = await db
+    .update(orders)
+    .set({ status, updatedAt: new Date() })
+    .where(
+      and(eq(orders.id, orderId), eq(orders.businessId, businessId), eq(orders.status, 'pending')),
+    )
+    .returning({ id: orders.id });
+  return closed.length > 0;
+}

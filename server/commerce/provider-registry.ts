@@ -7,6 +7,7 @@ import {
   loadPaymentProviderSecrets,
   type PaymentProviderSecrets,
 } from '../settings/settings-secrets.pg';
+import { latestPaymentOf } from './payments.pg';
 import { createProviderClient } from './providers/clients';
 import type { PaymentProviderClient, ProviderEndpoints } from './providers/provider';
 
@@ -91,4 +92,20 @@ export function createProviderRegistry(deps: {
       return createProviderClient(provider, { secretKey: s.secretKey }, endpoints);
     },
   };
+}
+
+/**
+ * Stops the order's latest link at its provider while it is still pending, where the provider
+ * can (Stripe), so it cannot take money for an order nobody waits for any more.
+ */
+export async function voidPendingLink(
+  db: Db,
+  registry: ProviderRegistry,
+  businessId: string,
+  orderId: string,
+): Promise<void> {
+  const latest = await latestPaymentOf(db, businessId, orderId);
+  if (latest?.status !== 'pending') return;
+  const client = await registry.client(businessId, latest.provider);
+  await client?.expire(latest);
 }
