@@ -18,16 +18,34 @@ const ioModules = [
 ];
 const outside = (...folders) => folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]);
 
+/** Server folders that are product features; the engine (server/runtime/) imports none. */
+const FEATURE_FOLDERS = [
+  'ai',
+  'analytics',
+  'audit',
+  'auth',
+  'channels',
+  'commerce',
+  'conversations',
+  'demo',
+  'email',
+  'http',
+  'privacy',
+  'realtime',
+  'settings',
+  'team',
+];
+
 /** Statements that write inbox rows: SQL text, and drizzle's `insert(inbox)`. */
 const INBOX_WRITES = [
   {
     selector:
       'Literal[value=/insert\\s+into\\s+inbox\\b/i], TemplateElement[value.raw=/insert\\s+into\\s+inbox\\b/i]',
-    message: 'Only the runtime writes inbox rows: use runtime.insertInbox / runtime.transact.',
+    message: 'Only the inbox entrance writes inbox rows: use runtime.inbox.append(tx, events).',
   },
   {
     selector: "CallExpression[callee.property.name='insert'][arguments.0.name='inbox']",
-    message: 'Only the runtime writes inbox rows: use runtime.insertInbox / runtime.transact.',
+    message: 'Only the inbox entrance writes inbox rows: use runtime.inbox.append(tx, events).',
   },
 ];
 
@@ -138,8 +156,31 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...INBOX_WRITES],
     },
   },
+  // The engine knows no product: read models and effect handlers are plugged in by main.ts
+  // (projectors, `runtime.handle`), so a feature can change without touching the runtime.
   {
-    files: ['server/runtime/runtime.ts'],
+    files: ['server/runtime/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...outside('client', 'test', 'bench')],
+              message: 'server/ never imports client/, test/ or bench/.',
+            },
+            {
+              group: FEATURE_FOLDERS.flatMap((f) => [`../${f}`, `../${f}/**`]),
+              message:
+                'server/runtime/ imports no feature folder: register a projector or an effect handler from main.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/runtime/inbox.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

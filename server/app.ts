@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps): App {
   const access = createAccessEvents();
   const routeDeps: RouteDeps = {
     access,
-    db: database.db,
+    database,
     box: createSecretBox(config.secrets.encryptionKeys),
     tokens,
     passwords: createPasswords(config.auth.bcryptCost),

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { createAi, registerAiHandlers } from './ai/ai';
+import { aiHealthProjector } from './analytics/ai-health.projection';
+import { analyticsProjector } from './analytics/analytics.projection';
 import type { AiSettingsSource } from './ai/settings';
 import { createApp, type App, type AppDeps } from './app';
 import { createCommerce, type Commerce } from './commerce/commerce';
@@ -17,6 +19,7 @@ import type { Fabric } from './ports';
 import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
 import { createContactProfiles } from './channels/contact-profiles';
+import { timelineProjector } from './conversations/timeline.projection';
 import { createGraphSender } from './channels/graph-sender';
 import { createEmailOutbox, type EmailOutbox } from './email/email-outbox';
 import { createMetaDeletions } from './privacy/meta-deletion-jobs';
@@ -83,6 +86,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       fabric,
       log,
       nodeId: config.nodeId,
+      projectors: [timelineProjector, analyticsProjector, aiHealthProjector],
       databaseUrl: config.database.kind === 'postgres' ? config.database.url : null,
       leaseTtlMs: config.runtime.leaseTtlMs,
       leaseTickMs: config.runtime.leaseTickMs,

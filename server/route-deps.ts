@@ -5,15 +5,18 @@ import type { AccountProver } from './channels/account-proof';
 import type { EmailOutbox } from './email/email-outbox';
 import type { Config } from './config';
 import type { SecretBox } from './crypto/secret-box';
-import type { Db } from './persistence/db';
+import type { Database } from './persistence/db';
 import type { AccessEvents } from './ports';
 import type { MetaDeletions } from './privacy/meta-deletion-jobs';
 import type { Runtime } from './runtime/runtime';
 
 /** What the product's route modules are built from; `createApp` assembles it once. */
 export interface RouteDeps {
-  /** The owning role's handle. Tenant work goes through `withTenant(db, businessId, …)`. */
-  db: Db;
+  /**
+   * Tenant work goes through `database.transaction({ tenant: businessId }, …)`; `database.db`
+   * (the owning role) only for what no tenant owns yet (sign-in by e-mail, invitations).
+   */
+  database: Database;
   box: SecretBox;
   tokens: AccessTokens;
   passwords: Passwords;

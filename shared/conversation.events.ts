@@ -38,6 +38,17 @@ const money = {
   currency: z.string().length(3),
 };
 
+/**
+ * One provider call of an AI reply, carried on `ai.replied`/`ai.failed` so the AI health read
+ * model counts it when the event is applied: exactly once, however often the job ran.
+ */
+export const aiAttemptSchema = z.object({
+  provider: z.string().max(40),
+  outcome: z.string().max(40),
+});
+export type AiAttempt = z.infer<typeof aiAttemptSchema>;
+const attempts = z.array(aiAttemptSchema).max(16).optional();
+
 export const conversationEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('customer.message'),
@@ -53,8 +64,15 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
     text: z.string(),
     actions: z.array(aiActionSchema).default([]),
     provider: z.string().optional(),
+    attempts,
   }),
-  z.object({ type: z.literal('ai.failed'), ...stamp, requestId: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal('ai.failed'),
+    ...stamp,
+    requestId: z.string(),
+    reason: z.string(),
+    attempts,
+  }),
   z.object({ type: z.literal('agent.claimed'), ...stamp, agentId: z.string() }),
   z.object({ type: z.literal('agent.released'), ...stamp, agentId: z.string() }),
   z.object({

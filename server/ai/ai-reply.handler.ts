@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { AiAction } from '../../shared/conversation.events';
-import { recordAiAttempts, type AiAttemptsInput } from '../analytics/ai-health.pg';
+import type { AiAction, AiAttempt } from '../../shared/conversation.events';
 import type { Database } from '../persistence/db';
 import type { EffectHandler, EffectResult } from '../runtime/effects';
 import { loadAiContext, type AiContext } from './ai-context.pg';
@@ -73,30 +72,14 @@ export function createAiReplyHandler(deps: AiReplyDeps): EffectHandler<'requestA
       overBudget,
       accept: replyFrom(deps, log, businessId, conversationId),
     });
-    await recordHealth(deps, log, { businessId, conversationId, channel: context.channel }, result);
     return outcome(deps, log, requestId, result);
   };
 }
 
-/** Provider calls and failures for the analytics; like metering, never at the reply's cost. */
-async function recordHealth(
-  deps: AiReplyDeps,
-  log: Logger,
-  where: Pick<AiAttemptsInput, 'businessId' | 'conversationId' | 'channel'>,
-  result: ChainResult<Reply>,
-) {
-  try {
-    await recordAiAttempts(deps.database.sql, {
-      ...where,
-      attempts: result.attempts,
-      at: deps.now(),
-    });
-  } catch (err) {
-    log.error({ event: 'ai.health_record_failed', err }, 'could not record AI provider health');
-  }
-}
-
-/** `ai.replied` with the answer, or `ai.failed` with why every provider was passed over. */
+/**
+ * `ai.replied` with the answer, or `ai.failed` with why every provider was passed over; both
+ * carry the provider calls, which the AI health read model counts when the event is applied.
+ */
 function outcome(
   deps: AiReplyDeps,
   log: Logger,
@@ -110,7 +93,7 @@ function outcome(
       { event: 'ai.all_providers_failed', attempts: result.attempts },
       'no AI provider answered',
     );
-    return event({ type: 'ai.failed', requestId, reason });
+    return event({ type: 'ai.failed', requestId, reason, attempts: callsOf(result.attempts) });
   }
   deps.metrics.replies.inc({ outcome: 'replied' });
   log.info(
@@ -121,7 +104,13 @@ function outcome(
     },
     'AI replied',
   );
-  return event({ type: 'ai.replied', requestId, ...result.value, provider: result.provider });
+  return event({
+    type: 'ai.replied',
+    requestId,
+    ...result.value,
+    provider: result.provider,
+    attempts: callsOf(result.attempts),
+  });
 }
 
 /** Parses and validates a completion; null when it leaves nothing to say and nothing to do. */
@@ -137,6 +126,8 @@ function replyFrom(deps: AiReplyDeps, log: Logger, businessId: string, conversat
 }
 
 const event = (e: EffectResult['event']): EffectResult => ({ source: 'ai', event: e });
+const callsOf = (attempts: readonly Attempt[]): AiAttempt[] =>
+  attempts.map(({ provider, outcome }) => ({ provider, outcome }));
 
 function promptFor(context: AiContext, settings: AiSettings, limits: PromptLimits) {
   return buildPrompt(

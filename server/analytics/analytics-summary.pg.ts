@@ -7,17 +7,16 @@ import {
 import { CHANNELS, CONVERSATION_STATES, type Channel } from '../../shared/domain';
 import type { BreakerState, CircuitBreakers } from '../ai/circuit-breaker';
 import { AppError } from '../errors';
-import type { Db } from '../persistence/db';
+import type { Database, Db } from '../persistence/db';
 import { analyticsBuckets as b, analyticsGauges as g } from '../persistence/schema';
-import { withTenant, type Tx } from '../persistence/tenant';
-import { LAST_FAILURE_PREFIX } from './ai-health.pg';
+import { LAST_FAILURE_PREFIX } from './ai-health.projection';
 import { parseFrtMetric, percentiles, type FrtKind } from './histogram';
 
 /** What the summary may read of this node's breakers (nothing that changes them). */
 export type BreakerView = Pick<CircuitBreakers, 'state' | 'openKeys'>;
 
 export interface SummaryDeps {
-  db: Db;
+  database: Database;
   /** This node's AI breakers, when the node has an AI. */
   breakers?: BreakerView | null;
   now?: () => number;
@@ -74,7 +73,7 @@ export function createAnalyticsSummary(deps: SummaryDeps): Summarize {
   const now = deps.now ?? Date.now;
   return async (businessId, query = {}) => {
     const range = resolveRange(query, now());
-    const reads = await withTenant(deps.db, businessId, async (tx) => ({
+    const reads = await deps.database.transaction({ tenant: businessId }, async ({ db: tx }) => ({
       totals: await totals(tx, businessId, range),
       series: await series(tx, businessId, range),
       gauges: await gauges(tx, businessId),
@@ -86,7 +85,7 @@ export function createAnalyticsSummary(deps: SummaryDeps): Summarize {
 const inRange = (businessId: string, range: Range) =>
   and(eq(b.businessId, businessId), gte(b.bucket, range.from), lt(b.bucket, range.to));
 
-function totals(tx: Tx, businessId: string, range: Range) {
+function totals(tx: Db, businessId: string, range: Range) {
   return tx
     .select({
       channel: b.channel,
@@ -99,7 +98,7 @@ function totals(tx: Tx, businessId: string, range: Range) {
     .groupBy(b.channel, b.metric);
 }
 
-function series(tx: Tx, businessId: string, range: Range) {
+function series(tx: Db, businessId: string, range: Range) {
   const step = sql.raw(String((range.granularity === 'hour' ? HOUR_MS : DAY_MS) / 1000));
   // Epoch seconds are UTC, so flooring them to a day is the UTC day.
   const point = sql<number>`(floor(extract(epoch from ${b.bucket}) / ${step}) * ${step} * 1000)::float8`;
@@ -121,7 +120,7 @@ function series(tx: Tx, businessId: string, range: Range) {
     .orderBy(point, b.channel);
 }
 
-function gauges(tx: Tx, businessId: string) {
+function gauges(tx: Db, businessId: string) {
   return tx
     .select({
       channel: g.channel,

@@ -3,11 +3,12 @@ import type { Channel, ConversationState } from '../../shared/domain';
 import { topLevel, topLevelOf } from '../../actors';
 import type { Pipeline } from '../persistence/pipeline';
 import type { LoadedConversation } from '../runtime/apply';
+import type { Projector } from '../runtime/projector';
 import { isUuid } from '../persistence/tenant';
 import { frtMetric } from './histogram';
 
 /**
- * The analytics read model, kept inside the transition's transaction (apply.ts `commit`): a
+ * The analytics read model, a projector kept inside the transition's transaction: a
  * committed batch counts exactly once, a rolled-back one not at all, and nothing lives only in
  * memory, so the figures survive restarts and failovers.
  *
@@ -225,3 +226,14 @@ export function writeAnalytics(pipe: Pipeline, batch: AnalyticsBatch, delta: Ana
     );
   }
 }
+
+/** Counters and gauges per batch; keeps the conversation's facts (what has been counted). */
+export const analyticsProjector: Projector = {
+  name: 'analytics',
+  batch({ pipe, before, after, events }) {
+    const batch = analyticsBatch(before, after, events, before.facts);
+    const delta = deriveAnalytics(batch);
+    writeAnalytics(pipe, batch, delta);
+    return delta.facts ? { facts: delta.facts } : null;
+  },
+};

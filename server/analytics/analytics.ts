@@ -28,7 +28,7 @@ export interface Analytics {
  * touches. The counters themselves are written by the projection inside `commit` (apply.ts).
  */
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
-  const summary = createAnalyticsSummary({ db: deps.database.db, breakers: deps.breakers });
+  const summary = createAnalyticsSummary({ database: deps.database, breakers: deps.breakers });
   const pusher = createAnalyticsPusher({
     summary,
     fabric: deps.fabric,

@@ -8,7 +8,6 @@ import {
 } from '../../shared/audit.schema';
 import { defineRoute, json, type Route } from '../http/route';
 import { auditLog } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 
 type AuditRow = typeof auditLog.$inferSelect;
@@ -37,7 +36,7 @@ export function auditRoutes(deps: RouteDeps): Route[] {
       access: 'owner',
       query: auditLogQuerySchema,
       handler: (ctx) =>
-        withTenant(deps.db, ctx.auth.businessId, async (tx) => {
+        deps.database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const { cursor, limit } = ctx.query;
           const rows = await tx
             .select()

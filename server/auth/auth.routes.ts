@@ -6,7 +6,6 @@ import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import { isUniqueViolation } from '../persistence/pg-errors';
 import { businesses, memberships, users } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { assertAcceptablePassword } from './passwords';
 import { isBrowserRequest, sessionReply } from './sessions';
@@ -38,13 +37,13 @@ async function requireSecondFactor(
   onFailure: () => Promise<void>,
 ): Promise<void> {
   if (!code) throw new AppError('totp_required');
-  const used = await consumeSecondFactor(deps.db, deps.box, user, code);
+  const used = await consumeSecondFactor(deps.database.db, deps.box, user, code);
   if (!used) {
     await onFailure();
     throw new AppError('totp_required', { message: 'The two-factor code is not valid.' });
   }
   if (used === 'recovery') {
-    await writeAudit(deps.db, {
+    await writeAudit(deps.database.db, {
       businessId,
       actorUserId: user.id,
       action: 'two_factor.recovery_code_used',
@@ -55,7 +54,8 @@ async function requireSecondFactor(
 
 /** Register, login and `GET /api/me` (api.md, "Auth and accounts"). */
 export function authRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   return [
     defineRoute({
       method: 'POST',
@@ -159,7 +159,7 @@ export function authRoutes(deps: RouteDeps): Route[] {
       access: 'member',
       async handler(ctx) {
         const { userId, businessId, role } = ctx.auth;
-        return withTenant(db, businessId, async (tx) => {
+        return database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const user = await findUserById(tx, userId);
           const [business] = await tx
             .select({ id: businesses.id, name: businesses.name })

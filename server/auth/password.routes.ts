@@ -4,7 +4,6 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, noContent, type Route } from '../http/route';
 import { users } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { assertAcceptablePassword } from './passwords';
 import { clearedRefreshCookie } from './refresh-cookie';
@@ -18,7 +17,7 @@ import { findUserById } from './users.pg';
  * everywhere" ends all of them, this one too. The member is told by e-mail.
  */
 export function passwordRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
 
   const notify = (businessId: string, userId: string, subject: string, text: string) =>
     deps.email.send({ businessId, to: { userId }, subject, text }, `${subject}:${Date.now()}`);
@@ -33,7 +32,9 @@ export function passwordRoutes(deps: RouteDeps): Route[] {
         const { userId, businessId, sessionId } = ctx.auth;
         const { currentPassword, newPassword } = ctx.body;
         assertAcceptablePassword(newPassword, 'newPassword');
-        const user = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
+        const user = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          findUserById(tx, userId),
+        );
         if (!user) throw new AppError('unauthorized');
         await confirmPassword(deps, user, currentPassword, 'currentPassword');
         if (await deps.passwords.verify(newPassword, user.passwordHash)) {
@@ -44,7 +45,7 @@ export function passwordRoutes(deps: RouteDeps): Route[] {
           });
         }
         const passwordHash = await deps.passwords.hash(newPassword);
-        const ended = await withTenant(db, businessId, async (tx) => {
+        const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           await tx
             .update(users)
             .set({ passwordHash, updatedAt: new Date() })
@@ -84,7 +85,7 @@ export function passwordRoutes(deps: RouteDeps): Route[] {
       access: 'member',
       async handler(ctx) {
         const { userId, businessId } = ctx.auth;
-        const ended = await withTenant(db, businessId, async (tx) => {
+        const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const all = await revokeUserSessions(tx, userId, businessId);
           await writeAudit(tx, {
             businessId,

@@ -66,7 +66,8 @@ async function rotateSession(
 
 /** Refresh and logout: authenticated by the refresh token (body or `parley_rt` cookie). */
 export function sessionRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   const tokenOf = (body: { refreshToken?: string } | undefined, cookie: string | undefined) =>
     body?.refreshToken ?? readRefreshCookie(cookie);
 

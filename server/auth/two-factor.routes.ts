@@ -1,3 +1,4 @@
+import type { Db } from '../persistence/db';
 import { eq } from 'drizzle-orm';
 import {
   twoFactorCodeRequestSchema,
@@ -10,7 +11,6 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, json, noContent, type Route } from '../http/route';
 import { recoveryCodes, users } from '../persistence/schema';
-import { withTenant, type Tx } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import {
   hashRecoveryCode,
@@ -27,7 +27,7 @@ import { findUserById } from './users.pg';
 const invalidCode = (message = 'The code is not valid.') =>
   new AppError('bad_request', { message, issues: [{ path: 'body.code', message }] });
 
-async function loadSelf(tx: Tx, userId: string) {
+async function loadSelf(tx: Db, userId: string) {
   const user = await findUserById(tx, userId);
   if (!user) throw new AppError('unauthorized');
   return user;
@@ -39,7 +39,7 @@ async function loadSelf(tx: Tx, userId: string) {
  * their own authenticator on the account, or take the owner's off.
  */
 export function twoFactorRoutes(deps: RouteDeps): Route[] {
-  const { db, box } = deps;
+  const { database, box } = deps;
   return [
     defineRoute({
       method: 'POST',
@@ -48,11 +48,13 @@ export function twoFactorRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: twoFactorSetupRequestSchema },
       async handler(ctx) {
         const { userId, businessId } = ctx.auth;
-        const self = await withTenant(db, businessId, (tx) => loadSelf(tx, userId));
+        const self = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          loadSelf(tx, userId),
+        );
         await confirmPassword(deps, self, ctx.body.password);
         const secret = newTotpSecret();
         // Pending until enabled: stored (encrypted) now, so enable can check a code against it.
-        const email = await withTenant(db, businessId, async (tx) => {
+        const email = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const user = await loadSelf(tx, userId);
           if (user.totpEnabledAt) {
             throw new AppError('conflict', { message: 'Two-factor authentication is already on.' });
@@ -86,7 +88,7 @@ export function twoFactorRoutes(deps: RouteDeps): Route[] {
         if (!isTotpCode(ctx.body.code)) throw invalidCode('Enter the 6-digit code from your app.');
         await deps.limits.secondFactorAttempt(userId);
         const codes = newRecoveryCodes();
-        await withTenant(db, businessId, async (tx) => {
+        await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const user = await loadSelf(tx, userId);
           if (user.totpEnabledAt) {
             throw new AppError('conflict', { message: 'Two-factor authentication is already on.' });
@@ -125,9 +127,11 @@ export function twoFactorRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: twoFactorDisableRequestSchema },
       async handler(ctx) {
         const { userId, businessId } = ctx.auth;
-        const self = await withTenant(db, businessId, (tx) => loadSelf(tx, userId));
+        const self = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          loadSelf(tx, userId),
+        );
         await confirmPassword(deps, self, ctx.body.password);
-        await withTenant(db, businessId, async (tx) => {
+        await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const user = await loadSelf(tx, userId);
           if (!user.totpEnabledAt) {
             throw new AppError('conflict', { message: 'Two-factor authentication is off.' });

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
 import { sqlStateOf } from '../persistence/pg-errors';
 import { openConversation, upsertContact } from '../runtime/conversations.pg';
-import type { InboxInput, InboxRef, Runtime } from '../runtime/runtime';
+import type { InboxInput, InboxRef } from '../runtime/inbox';
+import type { Runtime } from '../runtime/runtime';
 import type { ContactProfiles } from './contact-profiles';
 import type { NormalizedEvent } from './meta-normalize';
 
@@ -85,7 +86,6 @@ export async function ingestMetaEvents(
     }
   }
   const { refs } = stored;
-  await deps.runtime.hint(refs);
   for (const contact of stored.nameless) await deps.profiles?.request(contact);
   const duplicates = refs.filter((r: InboxRef) => r.duplicate).length;
   if (unrouted > 0)
@@ -142,7 +142,7 @@ function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<St
         ...toInbox(event),
       });
     }
-    return { refs: await deps.runtime.insertInbox(tx, inputs), nameless: [...nameless.values()] };
+    return { refs: await deps.runtime.inbox.append(tx, inputs), nameless: [...nameless.values()] };
   });
 }
 

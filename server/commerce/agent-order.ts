@@ -3,7 +3,6 @@ import { and, eq } from 'drizzle-orm';
 import type { Order, OrderCreateRequest } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { conversations, orders } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import { LinkInProgressError, runCheckout } from './checkout';
 import { orderViews } from './order-views.pg';
 import { findOrder } from './orders.pg';
@@ -32,7 +31,7 @@ const REFUSALS: Record<string, [AppError['code'], string]> = {
 };
 
 async function orderView(deps: OrderRouteDeps, businessId: string, orderId: string) {
-  return withTenant(deps.db, businessId, async (tx) => {
+  return deps.database.transaction({ tenant: businessId }, async ({ db: tx }) => {
     const order = await findOrder(tx, businessId, orderId);
     return order ? (await orderViews(tx, businessId, [order]))[0] : undefined;
   });
@@ -51,17 +50,20 @@ export async function createAgentOrder(
   const { businessId } = caller;
   const { conversationId, items } = body;
   const idempotencyKey = `agent:${body.idempotencyKey ?? randomUUID()}`;
-  const [conversation, earlier] = await withTenant(deps.db, businessId, async (tx) => {
-    const [row] = await tx
-      .select({ state: conversations.state, assigneeId: conversations.assigneeId })
-      .from(conversations)
-      .where(and(eq(conversations.id, conversationId), eq(conversations.businessId, businessId)));
-    const [order] = await tx
-      .select({ id: orders.id })
-      .from(orders)
-      .where(and(eq(orders.businessId, businessId), eq(orders.idempotencyKey, idempotencyKey)));
-    return [row, order] as const;
-  });
+  const [conversation, earlier] = await deps.database.transaction(
+    { tenant: businessId },
+    async ({ db: tx }) => {
+      const [row] = await tx
+        .select({ state: conversations.state, assigneeId: conversations.assigneeId })
+        .from(conversations)
+        .where(and(eq(conversations.id, conversationId), eq(conversations.businessId, businessId)));
+      const [order] = await tx
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.businessId, businessId), eq(orders.idempotencyKey, idempotencyKey)));
+      return [row, order] as const;
+    },
+  );
   if (!conversation) throw new AppError('not_found');
   // The same request again (a client retry): the order it made, not a second one.
   if (earlier) return { status: 200, order: await orderView(deps, businessId, earlier.id) };
@@ -76,13 +78,17 @@ export async function createAgentOrder(
           : 'This contact has opted out of messages.',
     });
   }
-  const result = await runCheckout(deps.checkout, (work) => withTenant(deps.db, businessId, work), {
-    businessId,
-    conversationId,
-    items,
-    idempotencyKey,
-    attributedTo: 'agent',
-  }).catch((err: unknown) => {
+  const result = await runCheckout(
+    deps.checkout,
+    (work) => deps.database.transaction({ tenant: businessId }, ({ db: tx }) => work(tx)),
+    {
+      businessId,
+      conversationId,
+      items,
+      idempotencyKey,
+      attributedTo: 'agent',
+    },
+  ).catch((err: unknown) => {
     if (!(err instanceof LinkInProgressError)) throw err;
     throw new AppError('conflict', { message: 'A link for these items is being made right now.' });
   });
@@ -94,15 +100,17 @@ export async function createAgentOrder(
     throw new AppError(code, { message });
   }
   const { ok: _ok, ...created } = result;
-  await deps.runtime.ingest([
-    {
-      businessId,
-      conversationId,
-      source: 'agent',
-      sourceEventId: `order:${result.orderId}:${result.reference}`,
-      type: 'checkout.created',
-      payload: created,
-    },
-  ]);
+  await deps.database.transaction({ tenant: businessId }, (tx) =>
+    deps.runtime.inbox.append(tx, [
+      {
+        businessId,
+        conversationId,
+        source: 'agent',
+        sourceEventId: `order:${result.orderId}:${result.reference}`,
+        type: 'checkout.created',
+        payload: created,
+      },
+    ]),
+  );
   return { status: 201, order: await orderView(deps, businessId, result.orderId) };
 }

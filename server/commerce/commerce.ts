@@ -108,7 +108,7 @@ export function createCommerce(deps: CommerceDeps): Commerce {
       target.handle(EFFECT_QUEUES.createCheckout, createCheckoutHandler({ ...checkout, database }));
       target.handle(
         EFFECT_QUEUES.fulfilOrder,
-        createFulfilHandler({ runtime, notifications, log: commerceLog }),
+        createFulfilHandler({ database, runtime, notifications, log: commerceLog }),
       );
       target.handle(
         EFFECT_QUEUES.expireCheckout,
@@ -120,15 +120,18 @@ export function createCommerce(deps: CommerceDeps): Commerce {
       );
       target.handle(
         EFFECT_QUEUES.issueInvoice,
-        createInvoiceHandler({ runtime, links, log: commerceLog }),
+        createInvoiceHandler({ database, runtime, links, log: commerceLog }),
       );
-      target.handle(EFFECT_QUEUES.reportOrderStatus, createOrderStatusHandler({ runtime }));
+      target.handle(
+        EFFECT_QUEUES.reportOrderStatus,
+        createOrderStatusHandler({ database, runtime }),
+      );
     },
     routes(metrics) {
       return [
-        ...productRoutes({ db: database.db }),
-        ...orderRoutes({ db: database.db, runtime, checkout }),
-        ...invoiceRoutes({ db: database.db, runtime, links, baseUrl: deps.baseUrl }),
+        ...productRoutes({ database }),
+        ...orderRoutes({ database, runtime, checkout }),
+        ...invoiceRoutes({ database, runtime, links, baseUrl: deps.baseUrl }),
         ...paymentWebhookRoutes({ registry, intake, metrics, log: commerceLog }),
       ];
     },

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { orders, products } from '../persistence/schema';
+import type { Database } from '../persistence/db';
 import type { EffectHandler } from '../runtime/effects';
 import type { Runtime } from '../runtime/runtime';
 import { renderTemplate } from '../runtime/templates';
@@ -16,6 +17,7 @@ import { orderCode } from './orders.pg';
  * and the receipt is queued (unless the contact opted out). The owner hears of it after commit.
  */
 export function createFulfilHandler(deps: {
+  database: Database;
   runtime: Runtime;
   notifications: Notifications;
   log: Logger;
@@ -23,7 +25,7 @@ export function createFulfilHandler(deps: {
   return async (job) => {
     const p = fulfilParamsSchema.parse(job.params);
     const { businessId, conversationId } = job;
-    const paid = await deps.runtime.transact(async ({ tx, queueMessage }) => {
+    const paid = await deps.database.transaction(async (tx) => {
       const [order] = await tx.db
         .update(orders)
         .set({ status: 'paid', paidAt: new Date(), updatedAt: new Date() })
@@ -58,7 +60,7 @@ export function createFulfilHandler(deps: {
         }
       }
       if (!p.silent) {
-        await queueMessage({
+        await deps.runtime.outbound.queue(tx, {
           businessId,
           conversationId,
           author: 'bot',

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Database } from '../persistence/db';
 import type { EffectHandler } from '../runtime/effects';
 import type { Runtime } from '../runtime/runtime';
 import { renderTemplate } from '../runtime/templates';
@@ -14,6 +15,7 @@ import { findOrder, latestOrderOf } from './orders.pg';
  * effect. The machine hears `invoice.issued` for the conversation's history.
  */
 export function createInvoiceHandler(deps: {
+  database: Database;
   runtime: Runtime;
   links: InvoiceLinks;
   log: Logger;
@@ -21,13 +23,13 @@ export function createInvoiceHandler(deps: {
   return async (job) => {
     const { orderId } = orderRequestParamsSchema.parse(job.params);
     const { businessId, conversationId } = job;
-    const issued = await deps.runtime.transact(async ({ tx, queueMessage }) => {
+    const issued = await deps.database.transaction(async (tx) => {
       const order = orderId
         ? await findOrder(tx.db, businessId, orderId)
         : await latestOrderOf(tx.db, businessId, conversationId);
       const result = order ? await issueInvoice(tx.db, businessId, order.id) : null;
       const url = result ? deps.links.urlFor(result.invoice.id) : null;
-      await queueMessage({
+      await deps.runtime.outbound.queue(tx, {
         businessId,
         conversationId,
         author: 'bot',

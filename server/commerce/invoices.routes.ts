@@ -4,9 +4,8 @@ import type { Invoice } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, type Reply, type Route } from '../http/route';
-import type { Db } from '../persistence/db';
+import type { Database, Db } from '../persistence/db';
 import { businesses, conversations, orders } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { Runtime } from '../runtime/runtime';
 import { renderTemplate } from '../runtime/templates';
 import type { InvoiceLinks } from './invoice-links';
@@ -15,7 +14,7 @@ import { renderInvoicePdf } from './invoice-pdf';
 import { findInvoice, findInvoiceById, issueInvoice, type InvoiceRow } from './invoices.pg';
 
 export interface InvoiceRouteDeps {
-  db: Db;
+  database: Database;
   runtime: Runtime;
   links: InvoiceLinks;
   baseUrl(): string;
@@ -67,7 +66,8 @@ async function pdfReply(
  * sent (`/api/invoice-links/:token`), which names one invoice and nothing else.
  */
 export function invoiceRoutes(deps: InvoiceRouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   return [
     defineRoute({
       method: 'GET',
@@ -77,7 +77,7 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Route[] {
         const raw = ctx.params.id;
         const wantsPdf = raw.endsWith('.pdf');
         const id = uuidParam(wantsPdf ? raw.slice(0, -4) : raw);
-        return withTenant(db, ctx.auth.businessId, async (tx) => {
+        return database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const row = await findInvoice(tx, ctx.auth.businessId, id);
           if (!row) throw new AppError('not_found');
           return wantsPdf ? pdfReply(tx, row) : json(toDto(deps, row));
@@ -105,7 +105,7 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Route[] {
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
         const orderId = uuidParam(ctx.params.id);
-        const issued = await withTenant(db, businessId, async (tx) => {
+        const issued = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const [conversation] = await tx
             .select({
               id: conversations.id,
@@ -127,8 +127,8 @@ export function invoiceRoutes(deps: InvoiceRouteDeps): Route[] {
         // Sent by the agent who asked; never to a contact who opted out.
         if (issued.conversation && issued.conversation.state !== 'optedOut') {
           const conversationId = issued.conversation.id;
-          await deps.runtime.transact(({ queueMessage }) =>
-            queueMessage({
+          await deps.database.transaction((tx) =>
+            deps.runtime.outbound.queue(tx, {
               businessId,
               conversationId,
               author: 'agent',

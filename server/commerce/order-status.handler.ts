@@ -1,3 +1,4 @@
+import type { Database } from '../persistence/db';
 import type { EffectHandler } from '../runtime/effects';
 import type { Runtime } from '../runtime/runtime';
 import { NO_ORDER_TEXT, orderStatusText } from './commerce-messages';
@@ -6,16 +7,19 @@ import { findOrder, latestOrderOf } from './orders.pg';
 import { latestPaymentOf } from './payments.pg';
 
 /** `reportOrderStatus` (the AI's order-status action): the customer is told where it stands. */
-export function createOrderStatusHandler(deps: { runtime: Runtime }): EffectHandler {
+export function createOrderStatusHandler(deps: {
+  database: Database;
+  runtime: Runtime;
+}): EffectHandler {
   return async (job) => {
     const { orderId } = orderRequestParamsSchema.parse(job.params);
     const { businessId, conversationId } = job;
-    await deps.runtime.transact(async ({ tx, queueMessage }) => {
+    await deps.database.transaction(async (tx) => {
       const order = orderId
         ? await findOrder(tx.db, businessId, orderId)
         : await latestOrderOf(tx.db, businessId, conversationId);
       const payment = order ? await latestPaymentOf(tx.db, businessId, order.id) : undefined;
-      await queueMessage({
+      await deps.runtime.outbound.queue(tx, {
         businessId,
         conversationId,
         author: 'bot',

@@ -7,9 +7,9 @@ import {
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, type Route } from '../http/route';
-import type { Db } from '../persistence/db';
+import type { Database } from '../persistence/db';
 import { orders } from '../persistence/schema';
-import { isUuid, withTenant } from '../persistence/tenant';
+import { isUuid } from '../persistence/tenant';
 import type { Runtime } from '../runtime/runtime';
 import { createAgentOrder } from './agent-order';
 import type { CheckoutDeps } from './checkout';
@@ -17,7 +17,7 @@ import { orderViews } from './order-views.pg';
 import { findOrder } from './orders.pg';
 
 export interface OrderRouteDeps {
-  db: Db;
+  database: Database;
   runtime: Runtime;
   checkout: CheckoutDeps;
 }
@@ -37,7 +37,7 @@ function decodeCursor(cursor: string): SQL | undefined {
 
 /** `GET /api/orders`, `GET /api/orders/:id` (status and provider references), agent orders. */
 export function orderRoutes(deps: OrderRouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
   return [
     defineRoute({
       method: 'GET',
@@ -45,7 +45,7 @@ export function orderRoutes(deps: OrderRouteDeps): Route[] {
       access: 'member',
       query: orderListQuerySchema,
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const { businessId } = ctx.auth;
           const { status, conversationId, cursor, limit } = ctx.query;
           const rows = await tx
@@ -75,7 +75,7 @@ export function orderRoutes(deps: OrderRouteDeps): Route[] {
       path: '/api/orders/:id',
       access: 'member',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const order = await findOrder(tx, ctx.auth.businessId, uuidParam(ctx.params.id));
           if (!order) throw new AppError('not_found');
           const [view] = await orderViews(tx, ctx.auth.businessId, [order]);

@@ -107,10 +107,11 @@ export function createPaymentIntake(deps: PaymentIntakeDeps): PaymentIntake {
       if (mismatch) return refuse(found, ctx, mismatch, 'payment_mismatch');
     }
     const key = noticeKey({ eventId, reference: payment.reference, kind: v.status });
-    const result = await deps.runtime.transact(async (t) =>
+    const { inbox } = deps.runtime;
+    const result = await deps.database.transaction(async (tx) =>
       v.status === 'succeeded'
-        ? recordSuccess(t, found, v, key)
-        : { kind: await recordFailure(t, found, v, key) },
+        ? recordSuccess(tx, inbox, found, v, key)
+        : { kind: await recordFailure(tx, inbox, found, v, key) },
     );
     if (result.kind === 'duplicate') {
       log.info(

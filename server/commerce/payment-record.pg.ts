@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { orders } from '../persistence/schema';
-import type { InboxInput, RuntimeTx } from '../runtime/runtime';
+import type { Tx } from '../persistence/db';
+import type { Inbox, InboxInput } from '../runtime/inbox';
 import type { Found } from './payment-intake';
 import { markPaymentFailed, markPaymentSucceeded } from './payments.pg';
 import type { Verification } from './providers/provider';
@@ -21,7 +22,8 @@ const eventFor =
 
 /** pending → failed and `payment.failed` for the conversation, in one transaction. */
 export async function recordFailure(
-  { tx, insertInbox }: RuntimeTx,
+  tx: Tx,
+  inbox: Inbox,
   found: Found,
   v: Failed,
   key: string,
@@ -30,7 +32,7 @@ export async function recordFailure(
   if (!(await markPaymentFailed(tx.db, payment.id, v.reason, v.providerPaymentId)))
     return 'duplicate';
   if (!order.conversationId) return 'applied';
-  const [ref] = await insertInbox([
+  const [ref] = await inbox.append(tx, [
     eventFor(found, key)('payment.failed', {
       orderId: order.id,
       reference: payment.reference,
@@ -54,7 +56,8 @@ export type SuccessOutcome =
  * payment, so the machine, which keeps early payments, matches and fulfils it.
  */
 export async function recordSuccess(
-  { tx, insertInbox }: RuntimeTx,
+  tx: Tx,
+  inbox: Inbox,
   found: Found,
   v: Succeeded,
   key: string,
@@ -102,6 +105,6 @@ export async function recordSuccess(
     };
     events.push(event('checkout.created', checkout, `${payment.reference}:reopened`));
   }
-  const [ref] = await insertInbox(events);
+  const [ref] = await inbox.append(tx, events);
   return { kind: ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied' };
 }

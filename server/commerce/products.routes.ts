@@ -8,10 +8,9 @@ import {
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';
-import type { Db } from '../persistence/db';
+import type { Database } from '../persistence/db';
 import { isUniqueViolation } from '../persistence/pg-errors';
 import { products } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 
 type ProductRow = typeof products.$inferSelect;
 
@@ -34,8 +33,8 @@ const skuTaken = () =>
   new AppError('conflict', { message: 'Another product already has this SKU.' });
 
 /** The catalog (api.md): members read it (agents quote prices), owners and admins change it. */
-export function productRoutes(deps: { db: Db }): Route[] {
-  const { db } = deps;
+export function productRoutes(deps: { database: Database }): Route[] {
+  const { database } = deps;
   const where = (businessId: string, id: string) =>
     and(eq(products.businessId, businessId), eq(products.id, id));
   return [
@@ -44,7 +43,7 @@ export function productRoutes(deps: { db: Db }): Route[] {
       path: '/api/products',
       access: 'member',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const rows = await tx
             .select()
             .from(products)
@@ -62,7 +61,7 @@ export function productRoutes(deps: { db: Db }): Route[] {
       async handler(ctx) {
         const { businessId } = ctx.auth;
         try {
-          const [row] = await withTenant(db, businessId, (tx) =>
+          const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
             tx
               .insert(products)
               .values({
@@ -93,7 +92,7 @@ export function productRoutes(deps: { db: Db }): Route[] {
         const { businessId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
         try {
-          const [row] = await withTenant(db, businessId, (tx) =>
+          const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
             tx
               .update(products)
               .set({ ...ctx.body, updatedAt: new Date() })
@@ -117,7 +116,7 @@ export function productRoutes(deps: { db: Db }): Route[] {
         const { businessId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
         // Orders keep their own copy of each line, so deleting a product changes no order.
-        const deleted = await withTenant(db, businessId, (tx) =>
+        const deleted = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
           tx.delete(products).where(where(businessId, id)).returning({ id: products.id }),
         );
         if (deleted.length === 0) throw new AppError('not_found');

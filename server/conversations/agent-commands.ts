@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
-import type { Db } from '../persistence/db';
-import { enterTenant, withTenant } from '../persistence/tenant';
+import type { Database } from '../persistence/db';
 import type { Runtime } from '../runtime/runtime';
 import { AGENT_COMMAND_EVENTS, refusalMessage, type AgentCommand } from './agent-refusals';
 import { loadConversationItem } from './conversation-items.pg';
 
 export interface AgentCommandDeps {
-  db: Db;
+  database: Database;
   runtime: Runtime;
 }
 
@@ -53,15 +52,14 @@ export async function runAgentCommand(
 ): Promise<{ version: number }> {
   const { businessId, conversationId, userId, command } = req;
   const type = AGENT_COMMAND_EVENTS[command];
-  const ref = await deps.runtime.transact(async ({ tx, insertInbox }) => {
-    // Tenant-scoped like `withTenant`: the lookup and the inbox row are both under RLS.
-    await enterTenant(tx.sql, businessId);
+  // Tenant-scoped: the lookup and the inbox row are both under RLS.
+  const ref = await deps.database.transaction({ tenant: businessId }, async (tx) => {
     const found = await tx.sql.query(
       `select 1 from conversations where id = $1 and business_id = $2`,
       [conversationId, businessId],
     );
     if (found.length === 0) throw new AppError('not_found');
-    const [inserted] = await insertInbox([
+    const [inserted] = await deps.runtime.inbox.append(tx, [
       {
         businessId,
         conversationId,
@@ -88,7 +86,7 @@ export async function runAgentCommand(
     throw new AppError('internal', { cause: new Error(`agent command ${ref.inboxId} failed`) });
   if (outcome.accepted) return { version: outcome.version };
 
-  const seen = await withTenant(deps.db, businessId, (tx) =>
+  const seen = await deps.database.transaction({ tenant: businessId }, ({ db: tx }) =>
     loadConversationItem(tx, businessId, conversationId),
   );
   if (!seen) throw new AppError('not_found');

@@ -14,7 +14,7 @@ import { loadConversationItem } from './conversation-items.pg';
 /**
  * The detail view of one conversation: its item (from the one item reader) plus messages,
  * orders and state transitions. Every query filters by business id; callers run it inside
- * `withTenant`, so RLS is the second wall.
+ * `database.transaction({ tenant })`, so RLS is the second wall.
  */
 
 /** What the detail answer carries at most; older history is paged with `?after=`. */

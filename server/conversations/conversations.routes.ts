@@ -11,7 +11,6 @@ import {
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type AuthContext, type Route } from '../http/route';
-import { withTenant } from '../persistence/tenant';
 import { parseIdempotencyKey, runAgentCommand, type AgentCommandDeps } from './agent-commands';
 import type { AgentCommand } from './agent-refusals';
 import { listConversationItems, loadConversationItem } from './conversation-items.pg';
@@ -23,7 +22,7 @@ import { listMessages, loadConversationDetail, markRead } from './conversation-d
  * `POST /api/conversations/:id/read` is an addition (README, "Conversations API").
  */
 export function conversationRoutes(deps: AgentCommandDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
 
   /**
    * The item after a command. It is at least at the command's version: the runtime marks the
@@ -31,7 +30,7 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
    * `waitForOutcome` returned only after seeing that mark.
    */
   const itemAfter = async (auth: AuthContext, id: string): Promise<ConversationItem> => {
-    const item = await withTenant(db, auth.businessId, (tx) =>
+    const item = await database.transaction({ tenant: auth.businessId }, ({ db: tx }) =>
       loadConversationItem(tx, auth.businessId, id),
     );
     if (!item) throw new AppError('not_found');
@@ -63,7 +62,7 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
       access: 'member',
       query: conversationListQuerySchema,
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) =>
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) =>
           json(
             (await listConversationItems(
               tx,
@@ -80,7 +79,7 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
       path: '/api/conversations/:id',
       access: 'member',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const detail = await loadConversationDetail(
             tx,
             ctx.auth.businessId,
@@ -97,7 +96,7 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
       access: 'member',
       query: messageListQuerySchema,
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const { businessId } = ctx.auth;
           const id = uuidParam(ctx.params.id);
           // An empty list would not say "not yours"; a missing conversation is a 404.
@@ -140,7 +139,7 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
       path: '/api/conversations/:id/read',
       access: 'member',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           if (!(await markRead(tx, ctx.auth.businessId, uuidParam(ctx.params.id))))
             throw new AppError('not_found');
           return noContent();

@@ -8,17 +8,41 @@ import { ensurePrivateDir } from '../private-dir';
 import { migratePgliteDatabase, migratePostgresDatabase } from './migrate';
 import * as schema from './schema';
 import { pgliteExecutor, postgresExecutor, type BossDb, type SqlExecutor } from './sql';
+import { assertBusinessId, enterTenantScope } from './tenant';
 
 export type Schema = typeof schema;
 /** The one query type the rest of the server sees, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
-/** One transaction, seen through both APIs: drizzle for queries, raw SQL for hot paths. */
+/**
+ * The one transaction handle: drizzle for queries, raw SQL for hot paths, pg-boss's executor,
+ * and hooks that run once the transaction has committed (hints, live events). Inside `work`,
+ * use only the handle: a query on the pool would escape the transaction (and its tenant scope),
+ * and on PGlite (one connection) it would wait forever for this very transaction.
+ */
 export interface Tx {
   readonly db: Db;
   readonly sql: SqlExecutor;
   /** For pg-boss `send(…, { db })`, so a job commits or rolls back with the transaction. */
   readonly boss: BossDb;
+  /** The business row-level security binds this transaction to, or null (the owning role). */
+  readonly tenant: string | null;
+  /**
+   * Runs `hook` after the commit, in registration order, before `transaction` resolves; not at
+   * all if the transaction rolls back. A hook must not throw: the commit has happened, and its
+   * error would reach a caller that then thinks nothing was stored.
+   */
+  afterCommit(hook: () => void | Promise<void>): void;
+}
+
+/**
+ * `tenant`: the transaction runs as `parley_tenant` with `app.business_id` set, so row-level
+ * security binds every query to that business (the second wall: queries still filter by the
+ * business from the token). Both settings are transaction-local, so the pooled connection goes
+ * back to the pool as the owning role.
+ */
+export interface TransactionScope {
+  tenant?: string;
 }
 
 export interface Database {
@@ -34,6 +58,7 @@ export interface Database {
    */
   readonly control: SqlExecutor;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(scope: TransactionScope, work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the committed migrations; safe to call from several nodes at once. */
   migrate(): Promise<void>;
   /** Throws if the database does not answer within the timeout. */
@@ -53,15 +78,39 @@ export function openDatabase(
     : openPostgres({ url: config.url, maxConnections: config.poolSize, applicationName });
 }
 
-/** Building a drizzle instance walks the schema; hot paths that only use raw SQL skip it. */
-function lazyTx(makeDb: () => Db, exec: SqlExecutor & BossDb): Tx {
-  let db: Db | undefined;
-  return {
-    get db() {
-      return (db ??= makeDb());
-    },
-    sql: exec,
-    boss: exec,
+type Work<T> = (tx: Tx) => Promise<T>;
+type Begin = <T>(
+  inside: (makeDb: () => Db, exec: SqlExecutor & BossDb) => Promise<T>,
+) => Promise<T>;
+
+/**
+ * `transaction(work)` or `transaction(scope, work)` over a driver's `begin`: enters the tenant
+ * scope first, and runs the after-commit hooks once `begin` has resolved (committed).
+ */
+function transactionOver(begin: Begin): Database['transaction'] {
+  return async <T>(scopeOrWork: TransactionScope | Work<T>, maybeWork?: Work<T>): Promise<T> => {
+    const [scope, work] =
+      typeof scopeOrWork === 'function' ? [{}, scopeOrWork] : [scopeOrWork, maybeWork!];
+    const tenant = scope.tenant ?? null;
+    if (tenant !== null) assertBusinessId(tenant);
+    const hooks: (() => void | Promise<void>)[] = [];
+    const result = await begin(async (makeDb, exec) => {
+      if (tenant !== null) await enterTenantScope(exec, tenant);
+      // Building a drizzle instance walks the schema; hot paths that only use raw SQL skip it.
+      let db: Db | undefined;
+      const tx: Tx = {
+        get db() {
+          return (db ??= makeDb());
+        },
+        sql: exec,
+        boss: exec,
+        tenant,
+        afterCommit: (hook) => void hooks.push(hook),
+      };
+      return work(tx);
+    });
+    for (const hook of hooks) await hook();
+    return result;
   };
 }
 
@@ -93,13 +142,14 @@ export async function openPglite(dataDir: string): Promise<Database> {
     sql: exec,
     boss: exec,
     control: exec,
-    transaction: (work) =>
-      client.transaction((t) => {
-        const txExec = pgliteExecutor(t);
-        return work(
-          lazyTx(() => drizzlePglite(t as unknown as PGlite, { schema }) as unknown as Db, txExec),
-        );
-      }),
+    transaction: transactionOver((inside) =>
+      client.transaction((t) =>
+        inside(
+          () => drizzlePglite(t as unknown as PGlite, { schema }) as unknown as Db,
+          pgliteExecutor(t),
+        ),
+      ),
+    ),
     migrate: () => migratePgliteDatabase(client),
     async ping(timeoutMs = 1000) {
       if (closed) throw new Error('database closed');
@@ -145,16 +195,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     sql: exec,
     boss: exec,
     control: postgresExecutor(controlClient),
-    transaction: (work) =>
-      client.begin((t) => {
-        const txExec = postgresExecutor(t);
-        return work(
-          lazyTx(
+    transaction: transactionOver(
+      (inside) =>
+        client.begin((t) =>
+          inside(
             () => drizzlePostgres(withClientOptions(t, client), { schema }) as unknown as Db,
-            txExec,
+            postgresExecutor(t),
           ),
-        );
-      }) as Promise<never>,
+        ) as Promise<never>,
+    ),
     migrate: () => migratePostgresDatabase(options.url),
     async ping(timeoutMs = 1000) {
       await withTimeout(client`select 1`, timeoutMs, 'database ping');

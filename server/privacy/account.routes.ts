@@ -7,7 +7,6 @@ import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { businesses, memberships, users } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import { confirmPassword } from '../auth/reauth';
 import type { RouteDeps } from '../route-deps';
 import { buildAccountExport } from './account-export.pg';
@@ -31,7 +30,8 @@ async function eraseBusiness(tx: Db, businessId: string): Promise<string[]> {
 
 /** The business's own privacy rights (api.md, "Privacy"): export and erasure. Owner only. */
 export function accountRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   return [
     defineRoute({
       method: 'GET',
@@ -39,7 +39,7 @@ export function accountRoutes(deps: RouteDeps): Route[] {
       access: 'owner',
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
-        const bundle = await withTenant(db, businessId, async (tx) => {
+        const bundle = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           await writeAudit(tx, {
             businessId,
             actorUserId: userId,
@@ -64,10 +64,12 @@ export function accountRoutes(deps: RouteDeps): Route[] {
       body: { kind: 'json', schema: deleteAccountRequestSchema },
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
-        const owner = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
+        const owner = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          findUserById(tx, userId),
+        );
         if (!owner) throw new AppError('unauthorized');
         await confirmPassword(deps, owner, ctx.body.password);
-        const members = await withTenant(db, businessId, async (tx) => {
+        const members = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           if (owner.totpEnabledAt) {
             if (!ctx.body.totp) throw new AppError('totp_required');
             if (!(await consumeSecondFactor(tx, deps.box, owner, ctx.body.totp))) {

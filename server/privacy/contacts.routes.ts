@@ -3,13 +3,12 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';
-import { enterTenant, withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { eraseContact, setContactConsent } from './contacts.pg';
 
 /** Per-contact privacy rights (api.md, "Privacy"): consent and erasure. */
 export function contactRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
   return [
     defineRoute({
       method: 'POST',
@@ -19,16 +18,16 @@ export function contactRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
-        // Through the runtime's inbox entrance, so the events take each conversation's inbox
-        // lock like every other writer (a claim racing a withdrawal is applied in id order),
-        // and the owners are hinted after the commit.
-        const body = await deps.runtime.transact(async ({ tx, insertInbox }) => {
-          await enterTenant(tx.sql, businessId);
+        // Through the inbox entrance, so the events take each conversation's inbox lock like
+        // every other writer (a claim racing a withdrawal is applied in id order), and the
+        // owners are hinted after the commit.
+        const body = await database.transaction({ tenant: businessId }, async (tx) => {
           const result = await setContactConsent(tx.db, businessId, id, ctx.body.granted);
           if (!result) throw new AppError('not_found');
           const { contact } = result;
           const type = contact.consentGranted ? 'consent.granted' : 'consent.withdrawn';
-          await insertInbox(
+          await deps.runtime.inbox.append(
+            tx,
             result.conversations.map((c) => ({
               businessId,
               conversationId: c.id,
@@ -65,7 +64,7 @@ export function contactRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
-        await withTenant(db, businessId, async (tx) => {
+        await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const erased = await eraseContact(tx, businessId, id);
           if (!erased) throw new AppError('not_found');
           await writeAudit(tx, {

@@ -49,14 +49,14 @@ function signedPayload(
 async function settleLater(deps: RouteDeps, ctx: RequestContext<unknown, Buffer>, code: string) {
   const job = { code, ip: ctx.ip };
   if (!deps.metaDeletions) {
-    await attemptMetaDeletion({ db: deps.db, matcher: null, log: ctx.log }, job, 0);
+    await attemptMetaDeletion({ db: deps.database.db, matcher: null, log: ctx.log }, job, 0);
     return;
   }
   try {
     await deps.metaDeletions.request(job);
   } catch (err) {
     ctx.log.error({ event: 'meta.deletion_queue_failed', err }, 'data deletion not queued');
-    await deps.db
+    await deps.database.db
       .delete(metaDeletionRequests)
       .where(eq(metaDeletionRequests.confirmationCode, code))
       .catch(() => {});
@@ -66,7 +66,8 @@ async function settleLater(deps: RouteDeps, ctx: RequestContext<unknown, Buffer>
 
 /** Meta's deauthorize and data-deletion callbacks and the deletion status page (api.md). */
 export function metaCallbackRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   return [
     defineRoute({
       method: 'POST',

@@ -9,7 +9,6 @@ import {
 } from '../../actors';
 import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
 import type { Channel, ConversationState } from '../../shared/domain';
-import { analyticsBatch, deriveAnalytics, writeAnalytics } from '../analytics/analytics.projection';
 import type { Database, Tx } from '../persistence/db';
 import { Pipeline } from '../persistence/pipeline';
 import { EFFECT_QUEUES } from './effects';
@@ -18,10 +17,10 @@ import { DEFAULT_JOB_RETRY, queueOutboundInPipeline } from './outbound-queue';
 import {
   emptyPatch,
   patchOutbound,
-  projectEvent,
   type BatchSink,
+  type Projector,
   type StatusChange,
-} from './projections';
+} from './projector';
 import { renderTemplate } from './templates';
 
 /** A conversation as the host keeps it between events (the LRU cache holds these). */
@@ -232,12 +231,14 @@ export interface CommitDeps {
   database: Database;
   boss: PgBoss;
   nodeId: string;
+  /** The read models kept in the commit, in the order they run. */
+  projectors: readonly Projector[];
 }
 
 /**
  * The one transaction per batch (DESIGN.md data flow, step 5): fencing check, snapshot at the
- * expected version, event log, messages, effect jobs, timers, analytics, inbox marked
- * processed. No statement needs another's answer, so they all go out as one pipeline: BEGIN,
+ * expected version, event log, effect jobs and outbound messages, timers, the registered
+ * projectors' read models (timeline, analytics…), inbox marked processed. No statement needs another's answer, so they all go out as one pipeline: BEGIN,
  * one round trip, COMMIT, whatever the batch holds. Nothing outside the database happens here;
  * effects exist only once this commits. Returns what changed and the conversation to cache.
  */
@@ -252,9 +253,8 @@ export async function commit(
   const messages: CreatedMessage[] = [];
   const statuses: StatusChange[] = [];
   const existing = new Set<string>();
-  const analytics = analyticsBatch(before, planned, events, before.facts);
-  const delta = deriveAnalytics(analytics);
-  const after: LoadedConversation = { ...planned, facts: delta.facts ?? before.facts };
+  let after: LoadedConversation = { ...planned, facts: before.facts };
+  let facts: unknown = null;
 
   await deps.database.transaction(async (tx) => {
     const pipe = new Pipeline(tx.sql);
@@ -282,7 +282,12 @@ export async function commit(
       existing,
     };
     writeEvents(batch, events);
-    writeAnalytics(writes, analytics, delta);
+    facts = null;
+    for (const projector of deps.projectors) {
+      const kept = projector.batch?.({ pipe: writes, before, after: planned, events });
+      if (kept) facts = kept.facts;
+    }
+    after = { ...planned, facts: facts ?? before.facts };
     pipe.query(
       `update conversations
           set snapshot = $3::text::jsonb,
@@ -307,7 +312,7 @@ export async function commit(
         JSON.stringify(after.armedTimers),
         lastResult?.state ?? null,
         after.snapshot.context.assigneeId,
-        delta.facts ? JSON.stringify(delta.facts) : null,
+        facts ? JSON.stringify(facts) : null,
         patch.preview?.text ?? null,
         patch.preview?.author ?? null,
         patch.inbound,
@@ -393,7 +398,7 @@ function writeEvents(batch: BatchWrite, events: PlannedEvent[]): void {
     ],
   );
   for (const p of events) {
-    projectEvent(batch, p.row);
+    for (const projector of deps.projectors) projector.event?.(batch, p);
     if (p.result) writeResult(batch, p, p.result);
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../persistence/db';
+import type { Projector } from './projector';
 import { isTransientDbError } from '../persistence/pg-errors';
 import {
   chargeAttempt,
@@ -20,6 +21,7 @@ export interface ExecutorOptions {
   boss: PgBoss;
   log: Logger;
   nodeId: string;
+  projectors: readonly Projector[];
   epochOf(shard: number): number | undefined;
   onFenced(shard: number): void;
   onCommitted(change: Committed): void;
@@ -107,7 +109,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     try {
       const { planned, next } = plan(conversation, rows);
       const { committed, conversation: after } = await commit(
-        { database, boss: options.boss, nodeId: options.nodeId },
+        { database, boss: options.boss, nodeId: options.nodeId, projectors: options.projectors },
         conversation,
         next,
         planned,

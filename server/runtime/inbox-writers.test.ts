@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const SERVER = fileURLToPath(new URL('..', import.meta.url));
 /** The one home of inbox writes: its insert takes the conversation's inbox lock. */
-const ENTRANCE = 'runtime/runtime.ts';
+const ENTRANCE = 'runtime/inbox.ts';
 const WRITES = [/insert\s+into\s+inbox\b/i, /\.insert\(\s*inbox\s*\)/];
 
 function sources(dir: string): string[] {

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import PgBoss from 'pg-boss';
-import type { EventSource } from '../../shared/domain';
 import type { Database, Tx } from '../persistence/db';
 import type { Fabric } from '../ports';
 import type { Committed, CreatedMessage } from './apply';
@@ -20,13 +19,19 @@ import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
 import { drainOutbound, type MessageStatusChange } from './outbound';
 import { queueOutboundMessage, type OutboundInput } from './outbound-queue';
-import { shardOf } from './shards';
+import { createInbox, type Inbox, type InboxRef } from './inbox';
+import type { Projector } from './projector';
 
 export interface RuntimeOptions {
   database: Database;
   fabric: Fabric;
   log: Logger;
   nodeId: string;
+  /**
+   * The read models kept inside each commit, in order (timeline, analytics, AI health); the
+   * runtime imports none of them. At most one keeps per-conversation facts.
+   */
+  projectors: readonly Projector[];
   /** PostgreSQL URL for pg-boss's own pool; absent on the embedded PGlite. */
   databaseUrl: string | null;
   leaseTtlMs?: number;
@@ -42,23 +47,6 @@ export interface RuntimeOptions {
   /** For conversations that have not seen an event yet. */
   checkoutTtlMs?: number;
   handoffWaitMs?: number;
-}
-
-export interface InboxInput {
-  businessId: string;
-  conversationId: string;
-  source: EventSource;
-  sourceEventId: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
-
-export interface InboxRef {
-  inboxId: number;
-  conversationId: string;
-  shard: number;
-  /** The same source event was already in the inbox: nothing new was stored. */
-  duplicate: boolean;
 }
 
 export interface CommandOutcome {
@@ -80,31 +68,23 @@ export interface RuntimeEvents {
   messagesQueued: [MessagesQueued];
 }
 
-/** What `transact` hands its work: the transaction and the two things it may add to it. */
-export interface RuntimeTx {
-  readonly tx: Tx;
-  /** A message to the customer, sent after the commit (see `queueOutboundMessage`). */
-  queueMessage(input: OutboundInput): Promise<CreatedMessage | null>;
-  /** Conversation events, applied after the commit. */
-  insertInbox(inputs: InboxInput[]): Promise<InboxRef[]>;
+/** Messages to customers from code outside the machine (receipts, invoice links, order status). */
+export interface Outbound {
+  /**
+   * Writes the message in the caller's transaction (see `queueOutboundMessage`); it is sent,
+   * and the inbox told (`messagesQueued`), once that transaction commits.
+   */
+  queue(tx: Tx, input: OutboundInput): Promise<CreatedMessage | null>;
 }
 
 export interface Runtime {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Commits the events to the inbox, then hints the owners. Answer the provider after this. */
-  ingest(inputs: InboxInput[]): Promise<InboxRef[]>;
-  /** Inserts inside the caller's transaction; call `hint` after it commits. */
-  insertInbox(tx: Tx, inputs: InboxInput[]): Promise<InboxRef[]>;
-  hint(refs: InboxRef[]): Promise<void>;
+  /** The one entrance to the inbox: events are stored in the caller's transaction. */
+  readonly inbox: Inbox;
+  readonly outbound: Outbound;
   /** For agent commands: waits until the event is applied and says whether it was accepted. */
   waitForOutcome(inboxId: number, timeoutMs?: number): Promise<CommandOutcome>;
-  /**
-   * One transaction for code outside the machine that changes commerce rows and must tell the
-   * customer or the conversation in the same breath: what `work` queues is committed with it,
-   * then the owners are hinted and `messagesQueued` is emitted.
-   */
-  transact<T>(work: (t: RuntimeTx) => Promise<T>): Promise<T>;
   handle<Q extends EffectQueue>(queue: Q, handler: EffectHandler): void;
   useOutboundSender(sender: OutboundSender): void;
   /** Queues of work outside conversations (owner e-mail), on the same pg-boss. */
@@ -112,13 +92,6 @@ export interface Runtime {
   readonly events: EventEmitter<RuntimeEvents>;
   readonly stats: () => { ownedShards: number; cachedConversations: number; activeRuns: number };
 }
-
-/**
- * A conversation's inbox lock (see `insertInbox`), on the SQL expression of its id as text.
- * Every writer of inbox rows takes it, in byte order of the ids.
- */
-const INBOX_LOCK = (conversationIdText: string) =>
-  `pg_advisory_xact_lock(hashtextextended(${conversationIdText}, 0))`;
 
 /**
  * The actor host of one node (DESIGN.md, "One inbound message, end to end", steps 3–7):
@@ -157,6 +130,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     boss,
     log,
     nodeId,
+    projectors: options.projectors,
     epochOf: (shard) => leases.epochOf(shard),
     onFenced: (shard) => {
       executor.forget([shard]);
@@ -172,6 +146,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       handoffWaitMs: options.handoffWaitMs ?? 15 * 60 * 1000,
     },
   });
+
+  const inbox = createInbox(hint);
 
   const leases = createLeaseManager({
     sql: database.control,
@@ -205,90 +181,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const owned = leases.owned();
     if (owned.length === 0 || stopping) return;
     try {
-      const rows = await database.sql.query<{ conversation_id: string; shard: number }>(
-        `with due as (
-           delete from timers t using (
-             select conversation_id, timer_id from timers
-              where shard = any($1::int[]) and fire_at <= now()
-              order by fire_at limit 500 for update skip locked) d
-            where t.conversation_id = d.conversation_id and t.timer_id = d.timer_id
-            returning t.*),
-         -- The conversations' inbox locks (see insertInbox), in the same order, before any id.
-         locked as (
-           select count(*) as n from (
-             select ${INBOX_LOCK('c')}
-               from (select distinct conversation_id::text collate "C" as c from due order by c) s) l)
-         insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
-         select business_id, conversation_id, shard, 'timer',
-                conversation_id || ':' || timer_id || ':' || armed_version,
-                event->>'type',
-                jsonb_build_object('timerId', timer_id, 'armedVersion', armed_version)
-           from due, locked
-         on conflict (source, source_event_id) do nothing
-         returning conversation_id, shard`,
-        [owned],
-      );
-      for (const r of rows) executor.schedule(r.conversation_id, r.shard);
+      const due = await inbox.fireDueTimers(database.sql, owned);
+      for (const d of due) executor.schedule(d.conversationId, d.shard);
     } catch (err) {
       log.warn({ event: 'runtime.timers_failed', err }, 'firing timers failed');
     }
   }
 
-  async function insertInbox(tx: Tx, inputs: InboxInput[]): Promise<InboxRef[]> {
-    const refs: InboxRef[] = [];
-    if (inputs.length === 0) return refs;
-    // An inbox id is drawn when the row is inserted, but the row is seen when its transaction
-    // commits: two inserts for one conversation (a customer message and an AI reply, say) could
-    // commit in the other order, and the owner would apply the higher id first (found by the
-    // chaos test). A per-conversation lock held from here to the commit makes id order the
-    // commit order. Taken in one pass in byte order (as `fireTimers` does, `collate "C"`), so
-    // two writers never wait on each other in a circle.
-    await tx.sql.query(`select ${INBOX_LOCK('c')} from unnest($1::text[]) as c`, [
-      [...new Set(inputs.map((i) => i.conversationId))].sort(),
-    ]);
-    for (const input of inputs) {
-      const shard = shardOf(input.conversationId);
-      const rows = await tx.sql.query<{ id: number }>(
-        `insert into inbox (business_id, conversation_id, shard, source, source_event_id, type, payload)
-         values ($1, $2, $3, $4, $5, $6, $7::text::jsonb)
-         on conflict (source, source_event_id) do nothing
-         returning id::float8 as id`,
-        [
-          input.businessId,
-          input.conversationId,
-          shard,
-          input.source,
-          input.sourceEventId,
-          input.type,
-          JSON.stringify(input.payload),
-        ],
-      );
-      const inserted = rows[0];
-      if (inserted) {
-        refs.push({
-          inboxId: Number(inserted.id),
-          conversationId: input.conversationId,
-          shard,
-          duplicate: false,
-        });
-      } else {
-        const existing = await tx.sql.query<{ id: number }>(
-          `select id::float8 as id from inbox where source = $1 and source_event_id = $2`,
-          [input.source, input.sourceEventId],
-        );
-        refs.push({
-          inboxId: Number(existing[0]?.id ?? 0),
-          conversationId: input.conversationId,
-          shard,
-          duplicate: true,
-        });
-      }
-    }
-    return refs;
-  }
-
-  async function hint(refs: InboxRef[]): Promise<void> {
-    const fresh = refs.filter((r) => !r.duplicate);
+  async function hint(fresh: InboxRef[]): Promise<void> {
     // Our own shards skip the round trip; the rest go through the fabric.
     for (const r of fresh)
       if (leases.epochOf(r.shard) !== undefined) executor.schedule(r.conversationId, r.shard);
@@ -310,8 +210,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const results = await handler(job.data);
     const list = (Array.isArray(results) ? results : results ? [results] : []) as EffectResult[];
     if (list.length === 0) return;
-    const refs = await database.transaction((tx) =>
-      insertInbox(
+    await database.transaction((tx) =>
+      inbox.append(
         tx,
         list.map((r, i) => {
           const { type, ...payload } = r.event as { type: string };
@@ -328,7 +228,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }),
       ),
     );
-    await hint(refs);
   }
 
   /**
@@ -403,8 +302,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const failed = changes.filter((c) => c.status === 'failed');
           if (failed.length > 0) {
             // Into the conversation's history, so the inbox shows why (keyed: a retry adds nothing).
-            const refs = await database.transaction((tx) =>
-              insertInbox(
+            await database.transaction((tx) =>
+              inbox.append(
                 tx,
                 failed.map((c) => ({
                   businessId: c.businessId,
@@ -416,7 +315,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
                 })),
               ),
             );
-            await hint(refs);
           }
         },
       );
@@ -454,37 +352,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
       log.info({ event: 'runtime.stopped' }, 'actor runtime stopped');
     },
-    async ingest(inputs) {
-      const refs = await database.transaction((tx) => insertInbox(tx, inputs));
-      await hint(refs);
-      return refs;
-    },
-    insertInbox,
-    hint,
-    async transact(work) {
-      const refs: InboxRef[] = [];
-      const queued: MessagesQueued[] = [];
-      const result = await database.transaction((tx) =>
-        work({
-          tx,
-          async queueMessage(input) {
-            const created = await queueOutboundMessage(tx, boss, input);
-            if (created) {
-              const { businessId, conversationId } = input;
-              queued.push({ businessId, conversationId, messages: [created] });
-            }
-            return created;
-          },
-          async insertInbox(inputs) {
-            const inserted = await insertInbox(tx, inputs);
-            refs.push(...inserted);
-            return inserted;
-          },
-        }),
-      );
-      await hint(refs);
-      for (const q of queued) events.emit('messagesQueued', q);
-      return result;
+    inbox,
+    outbound: {
+      async queue(tx, input) {
+        const created = await queueOutboundMessage(tx, boss, input);
+        if (created) {
+          const { businessId, conversationId } = input;
+          tx.afterCommit(() => {
+            events.emit('messagesQueued', { businessId, conversationId, messages: [created] });
+          });
+        }
+        return created;
+      },
     },
     async waitForOutcome(inboxId, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;

@@ -17,7 +17,6 @@ import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { aiSettings } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 
 const isProvider = (p: string): p is AiProvider => (AI_PROVIDERS as readonly string[]).includes(p);
@@ -70,7 +69,7 @@ function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
  * as the business's own ceiling, and the operator's applies (the smaller one always does).
  */
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
   return [
     defineRoute({
       method: 'GET',
@@ -85,7 +84,7 @@ export function aiSettingsRoutes(deps: RouteDeps): Route[] {
       access: 'admin',
       handler: async (ctx) =>
         json(
-          await withTenant(db, ctx.auth.businessId, (tx) =>
+          await database.transaction({ tenant: ctx.auth.businessId }, ({ db: tx }) =>
             loadAiSettings(tx, ctx.auth.businessId),
           ),
         ),
@@ -105,7 +104,7 @@ export function aiSettingsRoutes(deps: RouteDeps): Route[] {
           systemPrompt: ctx.body.systemPrompt ?? null,
           monthlyBudgetMinor: ctx.body.monthlyBudgetMinor ?? null,
         };
-        const saved = await withTenant(db, businessId, async (tx) => {
+        const saved = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           await tx
             .insert(aiSettings)
             .values({ businessId, ...values })

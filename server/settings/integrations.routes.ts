@@ -14,7 +14,6 @@ import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type RequestContext, type Route } from '../http/route';
 import { isUniqueViolation } from '../persistence/pg-errors';
 import { integrations } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { integrationTokenContext } from './settings-secrets.pg';
 
@@ -80,14 +79,14 @@ function requireProof(
  * rotates in place, so the account is never unrouted in between). Tokens in encrypted, masks out.
  */
 export function integrationRoutes(deps: RouteDeps): Route[] {
-  const { db, box } = deps;
+  const { database, box } = deps;
   return [
     defineRoute({
       method: 'GET',
       path: '/api/integrations',
       access: 'admin',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const rows = await tx
             .select()
             .from(integrations)
@@ -107,7 +106,7 @@ export function integrationRoutes(deps: RouteDeps): Route[] {
         const { channel, externalId, accessToken, name } = ctx.body;
         const businessAccountId = channel === 'whatsapp' ? ctx.body.businessAccountId : undefined;
         // Only this business's own rows: saying so tells the caller nothing about others.
-        const [own] = await withTenant(db, businessId, (tx) =>
+        const [own] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
           tx
             .select({ id: integrations.id })
             .from(integrations)
@@ -128,7 +127,7 @@ export function integrationRoutes(deps: RouteDeps): Route[] {
         const proof = requireProof(await deps.accounts.prove(claim), ctx, claim);
         const id = randomUUID();
         try {
-          const row = await withTenant(db, businessId, async (tx) => {
+          const row = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
             const [created] = await tx
               .insert(integrations)
               .values({
@@ -178,7 +177,7 @@ export function integrationRoutes(deps: RouteDeps): Route[] {
         const { businessId, userId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
         const where = and(eq(integrations.id, id), eq(integrations.businessId, businessId));
-        const [row] = await withTenant(db, businessId, (tx) =>
+        const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
           tx.select().from(integrations).where(where),
         );
         if (!row) throw new AppError('not_found');
@@ -194,7 +193,7 @@ export function integrationRoutes(deps: RouteDeps): Route[] {
           accessToken,
         };
         const proof = requireProof(await deps.accounts.prove(claim), ctx, claim);
-        const updated = await withTenant(db, businessId, async (tx) => {
+        const updated = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const [saved] = await tx
             .update(integrations)
             .set({
@@ -230,7 +229,7 @@ export function integrationRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
-        await withTenant(db, businessId, async (tx) => {
+        await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const deleted = await tx
             .delete(integrations)
             .where(and(eq(integrations.id, id), eq(integrations.businessId, businessId)))

@@ -8,7 +8,6 @@ import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
 import { paymentProviderSettings } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import { confirmPassword } from '../auth/reauth';
 import { findUserById } from '../auth/users.pg';
 import type { RouteDeps } from '../route-deps';
@@ -34,7 +33,7 @@ function providerParam(value: string): PaymentProvider {
 
 /** A tenant's payment provider keys (api.md): encrypted at rest, masked on the way out. */
 export function paymentProviderRoutes(deps: RouteDeps): Route[] {
-  const { db, box } = deps;
+  const { database, box } = deps;
   const view = (
     businessId: string,
     provider: PaymentProvider,
@@ -58,7 +57,7 @@ export function paymentProviderRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const provider = providerParam(ctx.params.provider);
         const { businessId } = ctx.auth;
-        const [row] = await withTenant(db, businessId, (tx) =>
+        const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
           tx.select().from(paymentProviderSettings).where(whereSettings(businessId, provider)),
         );
         return json(view(businessId, provider, row));
@@ -75,13 +74,15 @@ export function paymentProviderRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const provider = providerParam(ctx.params.provider);
         const { businessId, userId } = ctx.auth;
-        const owner = await withTenant(db, businessId, (tx) => findUserById(tx, userId));
+        const owner = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          findUserById(tx, userId),
+        );
         if (!owner) throw new AppError('unauthorized');
         await confirmPassword(deps, owner, ctx.body.password);
         const { password: _password, ...update } = ctx.body;
         const changes = sealChanges(box, businessId, provider, update);
         const changed = Object.keys(update).filter((k) => k !== 'enabled');
-        const row = await withTenant(db, businessId, async (tx) => {
+        const row = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const saved = await saveSettings(tx, businessId, provider, changes);
           await writeAudit(tx, {
             businessId,

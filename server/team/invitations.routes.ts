@@ -14,7 +14,6 @@ import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';
 import { isUniqueViolation } from '../persistence/pg-errors';
 import { businesses, invitations, memberships, users } from '../persistence/schema';
-import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { toInvitationDto } from './team.pg';
 
@@ -36,7 +35,8 @@ const pending = (tokenHash: string) =>
 
 /** Inviting (owner/admin), revoking an invitation, and accepting one (public, by token). */
 export function invitationRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
+  const { db } = database;
   return [
     defineRoute({
       method: 'POST',
@@ -47,7 +47,7 @@ export function invitationRoutes(deps: RouteDeps): Route[] {
         const { businessId, userId } = ctx.auth;
         const { email, role } = ctx.body;
         const token = newOpaqueToken();
-        const row = await withTenant(db, businessId, async (tx) => {
+        const row = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           // Under RLS this sees members of this business only: whether the email has an
           // account elsewhere is not revealed here (accepting will say so to its owner).
           if (await findUserByEmail(tx, email)) {
@@ -102,7 +102,7 @@ export function invitationRoutes(deps: RouteDeps): Route[] {
       async handler(ctx) {
         const { businessId, userId } = ctx.auth;
         const id = uuidParam(ctx.params.id);
-        await withTenant(db, businessId, async (tx) => {
+        await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const revoked = await tx
             .update(invitations)
             .set({ revokedAt: new Date() })

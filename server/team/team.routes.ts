@@ -1,3 +1,4 @@
+import type { Db } from '../persistence/db';
 import { and, eq } from 'drizzle-orm';
 import { updateMemberRequestSchema, type TeamResponse } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
@@ -6,7 +7,6 @@ import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type AuthContext, type Route } from '../http/route';
 import { memberships, users } from '../persistence/schema';
-import { withTenant, type Tx } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { findMember, listMembers, listPendingInvitations } from './team.pg';
 
@@ -14,7 +14,7 @@ import { findMember, listMembers, listPendingInvitations } from './team.pg';
  * The member another member (owner or admin) may manage: not themselves, not the owner.
  * A user of another business is simply not found.
  */
-async function manageableMember(tx: Tx, auth: AuthContext, targetId: string, verb: string) {
+async function manageableMember(tx: Db, auth: AuthContext, targetId: string, verb: string) {
   if (targetId === auth.userId) {
     throw new AppError('forbidden', { message: `You cannot ${verb} yourself.` });
   }
@@ -30,14 +30,14 @@ async function manageableMember(tx: Tx, auth: AuthContext, targetId: string, ver
 
 /** The team list and member management (api.md, "Auth and accounts"). */
 export function teamRoutes(deps: RouteDeps): Route[] {
-  const { db } = deps;
+  const { database } = deps;
   return [
     defineRoute({
       method: 'GET',
       path: '/api/team',
       access: 'member',
       handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
+        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
           const members = await listMembers(tx, ctx.auth.businessId);
           const manages = ctx.auth.role === 'owner' || ctx.auth.role === 'admin';
           const invitations = manages ? await listPendingInvitations(tx, ctx.auth.businessId) : [];
@@ -51,31 +51,34 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       access: 'admin',
       body: { kind: 'json', schema: updateMemberRequestSchema },
       async handler(ctx) {
-        const reply = await withTenant(db, ctx.auth.businessId, async (tx) => {
-          const { businessId } = ctx.auth;
-          const target = await manageableMember(
-            tx,
-            ctx.auth,
-            uuidParam(ctx.params.userId),
-            'change',
-          );
-          await tx
-            .update(memberships)
-            .set({ role: ctx.body.role, updatedAt: new Date() })
-            .where(
-              and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
+        const reply = await database.transaction(
+          { tenant: ctx.auth.businessId },
+          async ({ db: tx }) => {
+            const { businessId } = ctx.auth;
+            const target = await manageableMember(
+              tx,
+              ctx.auth,
+              uuidParam(ctx.params.userId),
+              'change',
             );
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: ctx.auth.userId,
-            action: 'team.role_changed',
-            targetType: 'user',
-            targetId: target.userId,
-            ip: ctx.ip,
-            meta: { from: target.role, to: ctx.body.role },
-          });
-          return { ...target, role: ctx.body.role };
-        });
+            await tx
+              .update(memberships)
+              .set({ role: ctx.body.role, updatedAt: new Date() })
+              .where(
+                and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
+              );
+            await writeAudit(tx, {
+              businessId,
+              actorUserId: ctx.auth.userId,
+              action: 'team.role_changed',
+              targetType: 'user',
+              targetId: target.userId,
+              ip: ctx.ip,
+              meta: { from: target.role, to: ctx.body.role },
+            });
+            return { ...target, role: ctx.body.role };
+          },
+        );
         // After the commit: their open dashboards reconnect and get the new role (or not).
         deps.access.accessChanged(reply.userId);
         return json(reply);
@@ -88,7 +91,7 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       access: 'admin',
       async handler(ctx) {
         const { businessId } = ctx.auth;
-        const removed = await withTenant(db, businessId, async (tx) => {
+        const removed = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
           const target = await manageableMember(
             tx,
             ctx.auth,

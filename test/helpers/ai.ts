@@ -4,6 +4,7 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import type { OutboundMessage, OutboundSender } from '../../server/runtime/effects';
 import type { SeededConversation } from './seed';
+import { ingest } from './inbox';
 
 /** Helpers for the AI integration tests (issue 6). */
 
@@ -72,7 +73,7 @@ export const PAID_ORDER: AiSettings = {
 
 export function customerSays(node: RunningNode, c: SeededConversation, text: string) {
   const id = `wamid.${randomUUID()}`;
-  return node.app.runtime.ingest([
+  return ingest(node, [
     {
       businessId: c.businessId,
       conversationId: c.conversationId,

@@ -7,11 +7,17 @@ import {
 } from '../../shared/conversations.schema';
 import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
+import type { InboxInput, InboxRef } from '../../server/runtime/inbox';
 import type { Runtime } from '../../server/runtime/runtime';
 import type { Signup } from './auth';
 import { request, type RequestOptions, type TestResponse } from './http';
 import { postMetaText } from './meta';
 import { waitUntil } from './seed';
+
+/** Events into the inbox the way intake stores them: one transaction, through the entrance. */
+export function ingest(node: RunningNode, inputs: InboxInput[]): Promise<InboxRef[]> {
+  return node.app.database.transaction((tx) => node.app.runtime.inbox.append(tx, inputs));
+}
 
 /** The AI stand-in: echoes the customer, or hands off when the customer writes "human". */
 export function echoBot(runtime: Runtime, db: () => Database) {

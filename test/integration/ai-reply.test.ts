@@ -19,6 +19,7 @@ import {
 import { seedBusiness, seedConversation, seedUser, waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { ingest } from '../helpers/inbox';
 
 const haveServices = await requireServices('ai reply [full]', 'postgres', 'redis');
 
@@ -194,8 +195,8 @@ for (const mode of MODES) {
       await waitUntil(async () => openai.requests.length > 0, 'the AI call to start');
 
       // The conversation moves on while the model thinks: handed off, then claimed.
-      const ingest = (source: 'system' | 'agent', type: string, payload: object) =>
-        node.app.runtime.ingest([
+      const event = (source: 'system' | 'agent', type: string, payload: object) =>
+        ingest(node, [
           {
             businessId,
             conversationId: c.conversationId,
@@ -205,12 +206,12 @@ for (const mode of MODES) {
             payload: payload as Record<string, unknown>,
           },
         ]);
-      await ingest('system', 'checkout.failed', { reason: 'test' });
+      await event('system', 'checkout.failed', { reason: 'test' });
       await waitUntil(
         async () => (await conversationState(db, c.conversationId))?.state === 'handoff',
         'the handoff',
       );
-      const [claim] = await ingest('agent', 'agent.claimed', {
+      const [claim] = await event('agent', 'agent.claimed', {
         agentId: await seedUser(db, businessId),
       });
       expect((await node.app.runtime.waitForOutcome(claim!.inboxId)).accepted).toBe(true);
@@ -260,7 +261,7 @@ for (const mode of MODES) {
           payload: { messageId: id, text, attachments: [], providerMessageId: id },
         };
       };
-      await node.app.runtime.ingest([message('first'), message('second')]);
+      await ingest(node, [message('first'), message('second')]);
       await waitUntil(async () => (await stale()) > staleBefore, 'the stale job to be skipped');
       await waitUntil(() => aiOutcome(db, c.conversationId), 'the reply to the second message');
       expect(openai.prompts.length - prompts).toBe(1);

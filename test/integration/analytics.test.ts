@@ -31,6 +31,7 @@ import { seedBusiness, seedConversation, seedIntegration, waitUntil } from '../h
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
+import { ingest } from '../helpers/inbox';
 
 const haveServices = await requireServices('analytics [full]', 'postgres', 'redis');
 
@@ -105,7 +106,7 @@ for (const mode of MODES) {
       );
     };
     const agentCommand = async (conversationId: string, type: string, payload: object) => {
-      const [ref] = await node.app.runtime.ingest([
+      const [ref] = await ingest(node, [
         {
           businessId: shop.businessId,
           conversationId,
@@ -344,7 +345,8 @@ for (const mode of MODES) {
       });
       try {
         // One event each: 50 conversations, 50 commits (the machine ignores the event).
-        await node.app.runtime.ingest(
+        await ingest(
+          node,
           conversations.map((c) => ({
             businessId,
             conversationId: c.conversationId,

@@ -13,6 +13,12 @@ import {
 import { requireServices } from '../helpers/services';
 import { seedBusiness, seedConversation, type SeededConversation } from '../helpers/seed';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { aiHealthProjector } from '../../server/analytics/ai-health.projection';
+import { analyticsProjector } from '../../server/analytics/analytics.projection';
+import { timelineProjector } from '../../server/conversations/timeline.projection';
+
+/** The node's own read models, as main.ts registers them. */
+const PROJECTORS = [timelineProjector, analyticsProjector, aiHealthProjector];
 
 const haveServices = await requireServices('commit [full]', 'postgres', 'redis');
 
@@ -103,7 +109,7 @@ for (const mode of MODES) {
       const rows = [message('hello'), message('do you have mugs?')];
       const { planned, next } = plan(before, rows);
       const { committed, conversation } = await commit(
-        { database: db, boss, nodeId: 'test' },
+        { database: db, boss, nodeId: 'test', projectors: PROJECTORS },
         before,
         next,
         planned,
@@ -133,7 +139,13 @@ for (const mode of MODES) {
       const { planned, next } = plan(before, [message('hi')]);
       const stale = (await epochOf(seeded.shard)) - 1;
       await expect(
-        commit({ database: db, boss, nodeId: 'test' }, before, next, planned, stale),
+        commit(
+          { database: db, boss, nodeId: 'test', projectors: PROJECTORS },
+          before,
+          next,
+          planned,
+          stale,
+        ),
       ).rejects.toBeInstanceOf(FencedError);
       const after = await stored(seeded);
       expect(after).toMatchObject({
@@ -150,7 +162,7 @@ for (const mode of MODES) {
       const epoch = await epochOf(seeded.shard);
       const first = plan(before, [message('one')]);
       await commit(
-        { database: db, boss, nodeId: 'test' },
+        { database: db, boss, nodeId: 'test', projectors: PROJECTORS },
         before,
         first.next,
         first.planned,
@@ -159,7 +171,13 @@ for (const mode of MODES) {
       // The same starting point again: another writer got there first.
       const second = plan(before, [message('two')]);
       await expect(
-        commit({ database: db, boss, nodeId: 'test' }, before, second.next, second.planned, epoch),
+        commit(
+          { database: db, boss, nodeId: 'test', projectors: PROJECTORS },
+          before,
+          second.next,
+          second.planned,
+          epoch,
+        ),
       ).rejects.toBeInstanceOf(VersionConflictError);
       const after = await stored(seeded);
       expect(after).toMatchObject({
@@ -180,7 +198,7 @@ for (const mode of MODES) {
       );
       const { planned, next } = plan(before, [message('collides')]);
       const failure = await commit(
-        { database: db, boss, nodeId: 'test' },
+        { database: db, boss, nodeId: 'test', projectors: PROJECTORS },
         before,
         next,
         planned,
@@ -214,13 +232,13 @@ for (const mode of MODES) {
       const inserted = new Promise<void>((resolve) => (firstInserted = resolve));
       // The first writer draws its id, then waits before it commits (a slow or frozen node).
       const first = db.transaction(async (tx) => {
-        const refs = await node.app.runtime.insertInbox(tx, [input('a')]);
+        const refs = await node.app.runtime.inbox.append(tx, [input('a')]);
         firstInserted();
         await held;
         return refs;
       });
       await inserted;
-      const second = db.transaction((tx) => node.app.runtime.insertInbox(tx, [input('b')]));
+      const second = db.transaction((tx) => node.app.runtime.inbox.append(tx, [input('b')]));
       const early = await Promise.race([
         second.then(() => 'committed'),
         new Promise((r) => setTimeout(() => r('waiting'), 300)),

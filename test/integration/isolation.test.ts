@@ -22,7 +22,7 @@ import {
   products,
   timers,
 } from '../../server/persistence/schema';
-import { TENANT_ROLE, withTenant } from '../../server/persistence/tenant';
+import { TENANT_ROLE } from '../../server/persistence/tenant';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { connectChannel } from '../helpers/channels';
 import {
@@ -374,8 +374,10 @@ for (const mode of MODES) {
         const all = rowsOf(
           await db.execute(sql.raw(`select business_id::text as b from "${table}"`)),
         );
-        const seenByB = await withTenant(db, b.owner.business.id, async (tx) =>
-          rowsOf(await tx.execute(sql.raw(`select business_id::text as b from "${table}"`))),
+        const seenByB = await node.app.database.transaction(
+          { tenant: b.owner.business.id },
+          async ({ db: tx }) =>
+            rowsOf(await tx.execute(sql.raw(`select business_id::text as b from "${table}"`))),
         );
         // The owning role (system code) sees A's rows: the query itself would return them.
         expect(
@@ -389,7 +391,7 @@ for (const mode of MODES) {
         ).toBe(true);
       }
 
-      await withTenant(db, b.owner.business.id, async (tx) => {
+      await node.app.database.transaction({ tenant: b.owner.business.id }, async ({ db: tx }) => {
         const businesses = rowsOf(await tx.execute(sql`select id::text as id from businesses`));
         expect(businesses.map((r) => r.id)).toEqual([b.owner.business.id]);
         const users = rowsOf(await tx.execute(sql`select id::text as id from users`));
@@ -410,7 +412,7 @@ for (const mode of MODES) {
 
       // Writing a row for another business is refused outright.
       await expect(
-        withTenant(db, b.owner.business.id, (tx) =>
+        node.app.database.transaction({ tenant: b.owner.business.id }, ({ db: tx }) =>
           tx
             .insert(contacts)
             .values({ businessId: a.owner.business.id, channel: 'messenger', externalId: 'x' }),

@@ -10,6 +10,7 @@ import { waitUntil } from '../helpers/seed';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
+import { ingest } from '../helpers/inbox';
 
 const haveServices = await requireServices('meta outbound [full]', 'postgres', 'redis');
 
@@ -106,7 +107,7 @@ for (const mode of MODES) {
       type: string,
       extra: Record<string, unknown> = {},
     ) => {
-      const [ref] = await node.app.runtime.ingest([
+      const [ref] = await ingest(node, [
         {
           businessId: owner.business.id,
           conversationId,

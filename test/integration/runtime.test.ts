@@ -14,6 +14,7 @@ import {
   type SeededConversation,
 } from '../helpers/seed';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
+import { ingest } from '../helpers/inbox';
 
 const haveServices = await requireServices('runtime [full]', 'postgres', 'redis');
 
@@ -89,7 +90,7 @@ for (const mode of MODES) {
     });
 
     const customerSays = (c: SeededConversation, text: string, id = `wamid.${randomUUID()}`) =>
-      node.app.runtime.ingest([
+      ingest(node, [
         {
           businessId,
           conversationId: c.conversationId,
@@ -105,7 +106,7 @@ for (const mode of MODES) {
       agentId: string,
       extra: Record<string, unknown> = {},
     ) => {
-      const [ref] = await node.app.runtime.ingest([
+      const [ref] = await ingest(node, [
         {
           businessId,
           conversationId: c.conversationId,

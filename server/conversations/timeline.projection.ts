@@ -1,38 +1,6 @@
-import type { Pipeline } from '../persistence/pipeline';
-import type { CreatedMessage, InboxRow, LoadedConversation } from './apply';
-import { uuidFromName } from './ids';
-
-export interface StatusChange {
-  messageId: string;
-  status: string;
-  errorCode: string | null;
-}
-
-/**
- * What a batch changes in the conversation's list fields (preview, unread, last inbound),
- * folded into the batch's one `update conversations` instead of one update per message.
- */
-export interface ConversationPatch {
-  preview: { text: string; author: CreatedMessage['author'] } | null;
-  inbound: boolean;
-  /** Unread is set to 0 (we answered), then `unreadAdd` customer messages are added. */
-  resetUnread: boolean;
-  unreadAdd: number;
-}
-
-export const emptyPatch = (): ConversationPatch => ({
-  preview: null,
-  inbound: false,
-  resetUnread: false,
-  unreadAdd: 0,
-});
-
-/** A message we queued: the customer has their answer, so nothing is unread any more. */
-export function patchOutbound(patch: ConversationPatch, message: CreatedMessage): void {
-  patch.preview = { text: message.text, author: message.author };
-  patch.resetUnread = true;
-  patch.unreadAdd = 0;
-}
+import type { InboxRow } from '../runtime/apply';
+import { uuidFromName } from '../runtime/ids';
+import type { BatchSink, Projector } from '../runtime/projector';
 
 /** Rank of outbound delivery statuses, so a late "delivered" never overwrites "read". */
 const RANK = `coalesce(array_position(array['sent', 'delivered', 'read']::text[], %), 0)`;
@@ -41,24 +9,13 @@ const STATUS_SET = `update messages m set status = $3, error_code = coalesce($4,
   where m.conversation_id = $1 and m.direction = 'out'
     and ($3 = 'failed' or ${rank('$3')} > ${rank('m.status')})`;
 
-/** Where a batch's projections go: its pipeline, and what they tell the commit. */
-export interface BatchSink {
-  readonly pipe: Pipeline;
-  readonly conversation: LoadedConversation;
-  readonly patch: ConversationPatch;
-  /** Messages the batch created, for the feed. */
-  readonly messages: CreatedMessage[];
-  /** Delivery statuses that moved, for the feed (known once the pipeline settles). */
-  readonly statuses: StatusChange[];
-}
-
 /**
  * The read models an inbox event updates, in the transition's transaction: the message
  * timeline, delivery statuses, reactions, and (through `patch`) the conversation's list fields.
  * Runs for every event, whether or not the machine took it. Every statement goes into the
  * batch's pipeline; `statuses` are filled in when it settles.
  */
-export function projectEvent(sink: BatchSink, row: InboxRow): void {
+function projectEvent(sink: BatchSink, row: InboxRow): void {
   const { pipe, conversation, patch, messages, statuses } = sink;
   const p = row.payload;
   switch (row.type) {
@@ -156,3 +113,9 @@ export function failureNote(errorCode: string): string {
     return 'Not delivered: this channel account is no longer connected.';
   return `Not delivered: the channel refused the message (error ${errorCode}).`;
 }
+
+/** The conversation's timeline: messages in and out, delivery statuses, reactions, notes. */
+export const timelineProjector: Projector = {
+  name: 'timeline',
+  event: (sink, planned) => projectEvent(sink, planned.row),
+};
