@@ -56,6 +56,21 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
     messageId: z.string(),
     text: z.string(),
     attachments: z.array(attachmentSchema).default([]),
+    /** The channel's id of the message (reactions and replies point at it). */
+    providerMessageId: z.string().optional(),
+    /** What the customer picked: quick reply, postback, button or list reply, template button. */
+    choice: z
+      .object({ kind: z.string(), id: z.string().optional(), title: z.string().optional() })
+      .optional(),
+    replyTo: z
+      .object({
+        providerMessageId: z.string().optional(),
+        storyId: z.string().optional(),
+        storyUrl: z.string().optional(),
+      })
+      .optional(),
+    /** When the customer sent it, by the channel's clock (epoch ms). */
+    sentAt: z.number().optional(),
   }),
   z.object({
     type: z.literal('ai.replied'),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AiAction, AiAttempt } from '../../shared/conversation.events';
+import type { InboxEventInput } from '../../shared/inbox.events';
 import type { Database } from '../persistence/db';
 import type { EffectHandler, EffectResult } from '../runtime/effects';
 import { loadAiContext, type AiContext } from './ai-context.pg';
@@ -125,7 +126,10 @@ function replyFrom(deps: AiReplyDeps, log: Logger, businessId: string, conversat
   };
 }
 
-const event = (e: EffectResult['event']): EffectResult => ({ source: 'ai', event: e });
+const event = (
+  e: InboxEventInput<'ai.replied' | 'ai.failed'>,
+): EffectResult<'ai.replied' | 'ai.failed'> =>
+  ({ source: 'ai', event: e }) as EffectResult<'ai.replied' | 'ai.failed'>;
 const callsOf = (attempts: readonly Attempt[]): AiAttempt[] =>
   attempts.map(({ provider, outcome }) => ({ provider, outcome }));
 

@@ -134,22 +134,28 @@ function store(deps: IntakeDeps, routed: [NormalizedEvent, Route][]): Promise<St
         channel: event.channel,
         integrationId: integration.id,
       });
-      inputs.push({
-        businessId: integration.business_id,
-        conversationId: conversation.id,
-        source: 'meta',
-        sourceEventId: `${event.channel}:${event.eventKey}`,
-        ...toInbox(event),
-      });
+      inputs.push(
+        toInbox(event, {
+          businessId: integration.business_id,
+          conversationId: conversation.id,
+          source: 'meta',
+          sourceEventId: `${event.channel}:${event.eventKey}`,
+        }),
+      );
     }
     return { refs: await deps.runtime.inbox.append(tx, inputs), nameless: [...nameless.values()] };
   });
 }
 
-function toInbox(event: NormalizedEvent): { type: string; payload: Record<string, unknown> } {
+type Addressed = Pick<InboxInput, 'businessId' | 'conversationId' | 'sourceEventId'> & {
+  source: 'meta';
+};
+
+function toInbox(event: NormalizedEvent, to: Addressed): InboxInput {
   switch (event.kind) {
     case 'message':
       return {
+        ...to,
         type: 'customer.message',
         payload: {
           messageId: event.providerMessageId,
@@ -163,6 +169,7 @@ function toInbox(event: NormalizedEvent): { type: string; payload: Record<string
       };
     case 'reaction':
       return {
+        ...to,
         type: 'message.reaction',
         payload: {
           providerMessageId: event.providerMessageId,
@@ -172,11 +179,13 @@ function toInbox(event: NormalizedEvent): { type: string; payload: Record<string
       };
     case 'echo':
       return {
+        ...to,
         type: 'message.echo',
         payload: { providerMessageId: event.providerMessageId, text: event.text, ours: event.ours },
       };
     case 'status':
       return {
+        ...to,
         type: 'message.status',
         payload: {
           status: event.status,

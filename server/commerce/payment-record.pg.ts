@@ -9,16 +9,13 @@ import type { Verification } from './providers/provider';
 type Succeeded = Extract<Verification, { status: 'succeeded' }>;
 type Failed = Extract<Verification, { status: 'failed' }>;
 
-const eventFor =
-  ({ order, payment }: Found, key: string) =>
-  (type: string, payload: Record<string, unknown>, sourceEventId = key): InboxInput => ({
-    businessId: order.businessId,
-    conversationId: order.conversationId as string,
-    source: payment.provider,
-    sourceEventId,
-    type,
-    payload,
-  });
+/** Where a payment's events go: its conversation, from its provider, keyed by the notice. */
+const addressOf = ({ order, payment }: Found, sourceEventId: string) => ({
+  businessId: order.businessId,
+  conversationId: order.conversationId as string,
+  source: payment.provider,
+  sourceEventId,
+});
 
 /** pending → failed and `payment.failed` for the conversation, in one transaction. */
 export async function recordFailure(
@@ -33,11 +30,11 @@ export async function recordFailure(
     return 'duplicate';
   if (!order.conversationId) return 'applied';
   const [ref] = await inbox.append(tx, [
-    eventFor(found, key)('payment.failed', {
-      orderId: order.id,
-      reference: payment.reference,
-      reason: v.reason,
-    }),
+    {
+      ...addressOf(found, key),
+      type: 'payment.failed',
+      payload: { orderId: order.id, reference: payment.reference, reason: v.reason },
+    },
   ]);
   return ref?.duplicate ? 'duplicate' : 'applied';
 }
@@ -83,15 +80,18 @@ export async function recordSuccess(
       reason: 'the order was cancelled because another checkout was open in the conversation',
     };
   }
-  const event = eventFor(found, key);
-  const events = [
-    event('payment.succeeded', {
-      orderId: order.id,
-      reference: payment.reference,
-      provider: payment.provider,
-      amountMinor: v.amountMinor,
-      currency: v.currency.toUpperCase(),
-    }),
+  const events: InboxInput[] = [
+    {
+      ...addressOf(found, key),
+      type: 'payment.succeeded',
+      payload: {
+        orderId: order.id,
+        reference: payment.reference,
+        provider: payment.provider,
+        amountMinor: v.amountMinor,
+        currency: v.currency.toUpperCase(),
+      },
+    },
   ];
   const late = previous === 'failed' || now?.status === 'expired';
   if (late) {
@@ -103,7 +103,11 @@ export async function recordSuccess(
       amountMinor: order.totalMinor,
       currency: order.currency,
     };
-    events.push(event('checkout.created', checkout, `${payment.reference}:reopened`));
+    events.push({
+      ...addressOf(found, `${payment.reference}:reopened`),
+      type: 'checkout.created',
+      payload: checkout,
+    });
   }
   const [ref] = await inbox.append(tx, events);
   return { kind: ref?.duplicate ? 'duplicate' : late ? 'late' : 'applied' };

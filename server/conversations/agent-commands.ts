@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Database } from '../persistence/db';
+import type { InboxInput } from '../runtime/inbox';
 import type { Runtime } from '../runtime/runtime';
 import { AGENT_COMMAND_EVENTS, refusalMessage, type AgentCommand } from './agent-refusals';
 import { loadConversationItem } from './conversation-items.pg';
@@ -59,18 +60,19 @@ export async function runAgentCommand(
       [conversationId, businessId],
     );
     if (found.length === 0) throw new AppError('not_found');
-    const [inserted] = await deps.runtime.inbox.append(tx, [
-      {
-        businessId,
-        conversationId,
-        source: 'agent',
-        // Scoped to the conversation, the caller and the command: a key reused elsewhere is
-        // a different request, the same request retried finds its first event.
-        sourceEventId: `${conversationId}:${userId}:${type}:${req.idempotencyKey ?? randomUUID()}`,
-        type,
-        payload: { agentId: userId, ...(req.text !== undefined ? { text: req.text } : {}) },
-      },
-    ]);
+    const address = {
+      businessId,
+      conversationId,
+      source: 'agent' as const,
+      // Scoped to the conversation, the caller and the command: a key reused elsewhere is a
+      // different request, the same request retried finds its first event.
+      sourceEventId: `${conversationId}:${userId}:${type}:${req.idempotencyKey ?? randomUUID()}`,
+    };
+    const event: InboxInput =
+      type === 'agent.replied'
+        ? { ...address, type, payload: { agentId: userId, text: req.text ?? '' } }
+        : { ...address, type, payload: { agentId: userId } };
+    const [inserted] = await deps.runtime.inbox.append(tx, [event]);
     if (!inserted) throw new Error('agent command: inbox insert returned nothing');
     return inserted;
   });

@@ -1,3 +1,4 @@
+import type { InboxEvent } from '../../shared/inbox.events';
 import type { InboxRow } from '../runtime/apply';
 import { uuidFromName } from '../runtime/ids';
 import type { BatchSink, Projector } from '../runtime/projector';
@@ -15,12 +16,11 @@ const STATUS_SET = `update messages m set status = $3, error_code = coalesce($4,
  * Runs for every event, whether or not the machine took it. Every statement goes into the
  * batch's pipeline; `statuses` are filled in when it settles.
  */
-function projectEvent(sink: BatchSink, row: InboxRow): void {
+function projectEvent(sink: BatchSink, row: InboxRow, event: InboxEvent): void {
   const { pipe, conversation, patch, messages, statuses } = sink;
-  const p = row.payload;
-  switch (row.type) {
+  switch (event.type) {
     case 'customer.message': {
-      const text = String(p.text ?? '');
+      const { text } = event;
       const id = uuidFromName(`in:${row.id}`);
       pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, attachments, status, provider_message_id)
@@ -31,8 +31,8 @@ function projectEvent(sink: BatchSink, row: InboxRow): void {
           conversation.businessId,
           conversation.id,
           text,
-          JSON.stringify(p.attachments ?? []),
-          p.providerMessageId ?? null,
+          JSON.stringify(event.attachments),
+          event.providerMessageId ?? null,
         ],
       );
       patch.preview = { text: text || '[attachment]', author: 'customer' };
@@ -42,16 +42,15 @@ function projectEvent(sink: BatchSink, row: InboxRow): void {
       return;
     }
     case 'message.status': {
-      const ids = Array.isArray(p.providerMessageIds) ? (p.providerMessageIds as string[]) : [];
-      const status = String(p.status);
-      const errorCode = typeof p.errorCode === 'string' ? p.errorCode : null;
+      const { status, providerMessageIds: ids } = event;
+      const errorCode = event.errorCode ?? null;
       // Exact ids (WhatsApp, Messenger `mids`), or every outbound message up to the watermark.
       pipe.query<{ id: string }>(
         ids.length > 0
           ? `${STATUS_SET} and m.provider_message_id = any($2::text[]) returning m.id`
           : `${STATUS_SET} and m.status in ('sent', 'delivered')
                and m.created_at <= to_timestamp($2::float8 / 1000) returning m.id`,
-        [conversation.id, ids.length > 0 ? ids : Number(p.watermark ?? 0), status, errorCode],
+        [conversation.id, ids.length > 0 ? ids : (event.watermark ?? 0), status, errorCode],
         (rows) => {
           for (const m of rows) statuses.push({ messageId: m.id, status, errorCode });
         },
@@ -61,7 +60,7 @@ function projectEvent(sink: BatchSink, row: InboxRow): void {
     case 'message.failed': {
       // A send that failed for good: the agent reads why in the timeline, as an internal note.
       const id = uuidFromName(`note:${row.id}`);
-      const text = failureNote(String(p.errorCode ?? 'unknown'));
+      const text = failureNote(event.errorCode ?? 'unknown');
       pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, status)
          values ($1, $2, $3, 'in', 'system', $4, 'received') on conflict do nothing`,
@@ -73,26 +72,25 @@ function projectEvent(sink: BatchSink, row: InboxRow): void {
     case 'message.reaction': {
       // The latest reaction of the customer to a message replaces the previous one.
       const reactions =
-        p.action === 'react'
-          ? JSON.stringify([{ emoji: String(p.emoji ?? ''), at: row.receivedAt }])
+        event.action === 'react'
+          ? JSON.stringify([{ emoji: event.emoji, at: row.receivedAt }])
           : '[]';
       pipe.query(
         `update messages set reactions = $3::text::jsonb where conversation_id = $1 and provider_message_id = $2`,
-        [conversation.id, String(p.providerMessageId ?? ''), reactions],
+        [conversation.id, event.providerMessageId, reactions],
       );
       return;
     }
     case 'message.echo': {
       // Our own sends are already in the timeline; a human's reply from Meta's inbox is not.
-      if (p.ours === true) return;
+      if (event.ours) return;
       const id = uuidFromName(`echo:${row.id}`);
-      const text = String(p.text ?? '');
       pipe.query(
         `insert into messages (id, business_id, conversation_id, direction, author, text, status, provider_message_id)
          values ($1, $2, $3, 'out', 'agent', $4, 'sent', $5) on conflict do nothing`,
-        [id, conversation.businessId, conversation.id, text, p.providerMessageId ?? null],
+        [id, conversation.businessId, conversation.id, event.text, event.providerMessageId],
       );
-      messages.push({ id, direction: 'out', author: 'agent', text, status: 'sent' });
+      messages.push({ id, direction: 'out', author: 'agent', text: event.text, status: 'sent' });
       return;
     }
   }
@@ -117,5 +115,7 @@ export function failureNote(errorCode: string): string {
 /** The conversation's timeline: messages in and out, delivery statuses, reactions, notes. */
 export const timelineProjector: Projector = {
   name: 'timeline',
-  event: (sink, planned) => projectEvent(sink, planned.row),
+  event: (sink, { row, event }) => {
+    if (event) projectEvent(sink, row, event);
+  },
 };

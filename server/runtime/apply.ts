@@ -7,7 +7,12 @@ import {
   type PersistedConversation,
   type StepResult,
 } from '../../actors';
-import { AGENT_COMMANDS, conversationEventSchema } from '../../shared/conversation.events';
+import {
+  AGENT_COMMANDS,
+  conversationEventSchema,
+  type ConversationEvent,
+} from '../../shared/conversation.events';
+import { inboxEventSchema, type InboxEvent } from '../../shared/inbox.events';
 import type { Channel, ConversationState } from '../../shared/domain';
 import type { Database, Tx } from '../persistence/db';
 import { Pipeline } from '../persistence/pipeline';
@@ -174,6 +179,11 @@ export async function loadPending(
 
 export interface PlannedEvent {
   row: InboxRow;
+  /**
+   * The row parsed once, for the machine and the projectors; null for a timer row (its type is
+   * the machine's own delayed event) or a row that does not parse (it is logged and skipped).
+   */
+  event: InboxEvent | null;
   version: number;
   fromPath: string;
   result: StepResult | null;
@@ -194,29 +204,23 @@ export function plan(
   let path = pathOf(snapshot);
   for (const row of rows) {
     version += 1;
-    const event = toMachineEvent(row, armedTimers);
-    const result = event ? stepConversation(snapshot, event) : null;
+    const event = row.source === 'timer' ? null : parseInboxEvent(row);
+    const input = machineInput(row, event, armedTimers);
+    const result = input ? stepConversation(snapshot, input) : null;
     if (result) {
       for (const id of result.cancelTimers) delete armedTimers[id];
       for (const t of result.armTimers) armedTimers[t.id] = version;
       snapshot = result.snapshot;
     }
-    planned.push({ row, version, fromPath: path, result });
+    planned.push({ row, event, version, fromPath: path, result });
     if (result) path = result.path;
   }
   return { planned, next: { ...conversation, snapshot, version, armedTimers } };
 }
 
-/**
- * The inbox row as a machine event, or null for rows the machine does not take: a timer that
- * was cancelled or re-armed since it fired, or a projection-only event (message status…).
- */
-function toMachineEvent(row: InboxRow, armedTimers: Record<string, number>) {
-  if (row.source === 'timer') {
-    const timerId = String(row.payload.timerId ?? '');
-    return armedTimers[timerId] === Number(row.payload.armedVersion) ? { type: row.type } : null;
-  }
-  const parsed = conversationEventSchema.safeParse({
+/** The row as the typed event it stores; null when it does not parse. */
+function parseInboxEvent(row: InboxRow): InboxEvent | null {
+  const parsed = inboxEventSchema.safeParse({
     ...row.payload,
     type: row.type,
     eventId: String(row.id),
@@ -224,6 +228,26 @@ function toMachineEvent(row: InboxRow, armedTimers: Record<string, number>) {
   });
   return parsed.success ? parsed.data : null;
 }
+
+/**
+ * What the machine is given for a row, or null for rows it does not take: a timer that was
+ * cancelled or re-armed since it fired, or a projection-only event (message status…).
+ */
+function machineInput(
+  row: InboxRow,
+  event: InboxEvent | null,
+  armedTimers: Record<string, number>,
+): ConversationEvent | { type: string } | null {
+  if (row.source === 'timer') {
+    const timerId = String(row.payload.timerId ?? '');
+    return armedTimers[timerId] === Number(row.payload.armedVersion) ? { type: row.type } : null;
+  }
+  return event && MACHINE_EVENTS.has(event.type) ? (event as ConversationEvent) : null;
+}
+
+const MACHINE_EVENTS = new Set<string>(
+  conversationEventSchema.options.map((o) => o.shape.type.value),
+);
 
 const pathOf = (snapshot: PersistedConversation) => statePath(snapshot.value);
 

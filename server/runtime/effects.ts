@@ -1,6 +1,5 @@
 import type { ConversationEffect, ConversationEffectType } from '../../shared/conversation.effects';
-import type { ConversationEvent } from '../../shared/conversation.events';
-import type { EventSource } from '../../shared/domain';
+import type { InboxEventInput, InboxEventType, SourceOf } from '../../shared/inbox.events';
 
 /**
  * Effect queues: each effect type the machine names runs as a pg-boss job on its queue.
@@ -32,12 +31,14 @@ export interface EffectJob<T extends ConversationEffect['type'] = ConversationEf
 }
 
 /** An event an effect hands back to its conversation (it goes through the inbox). */
-export interface EffectResult {
-  source: EventSource;
-  /** Omit to use the effect's own id: a retried job then cannot deliver its result twice. */
-  sourceEventId?: string;
-  event: Omit<ConversationEvent, 'eventId' | 'at'> | { type: string; [key: string]: unknown };
-}
+export type EffectResult<T extends InboxEventType = InboxEventType> = T extends InboxEventType
+  ? {
+      source: SourceOf<T>;
+      /** Omit to use the effect's own id: a retried job then cannot deliver its result twice. */
+      sourceEventId?: string;
+      event: InboxEventInput<T>;
+    }
+  : never;
 
 export type EffectHandler<T extends ConversationEffect['type'] = ConversationEffect['type']> = (
   job: EffectJob<T>,

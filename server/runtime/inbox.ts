@@ -1,16 +1,25 @@
-import type { EventSource } from '../../shared/domain';
+import {
+  mayComeFrom,
+  type InboxEventInput,
+  type InboxEventType,
+  type SourceOf,
+} from '../../shared/inbox.events';
 import type { SqlExecutor } from '../persistence/sql';
 import type { Tx } from '../persistence/db';
 import { shardOf } from './shards';
 
-export interface InboxInput {
-  businessId: string;
-  conversationId: string;
-  source: EventSource;
-  sourceEventId: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
+/** One event for a conversation, typed by its `type`: the payload and the sources it may have. */
+export type InboxInput<T extends InboxEventType = InboxEventType> = T extends InboxEventType
+  ? {
+      businessId: string;
+      conversationId: string;
+      source: SourceOf<T>;
+      /** The source's own id of the event: with the source, the dedupe key. */
+      sourceEventId: string;
+      type: T;
+      payload: Omit<InboxEventInput<T>, 'type'>;
+    }
+  : never;
 
 export interface InboxRef {
   inboxId: number;
@@ -53,6 +62,11 @@ export function createInbox(hint: (fresh: InboxRef[]) => Promise<void>): Inbox {
     async append(tx, inputs) {
       const refs: InboxRef[] = [];
       if (inputs.length === 0) return refs;
+      for (const i of inputs) {
+        // A writer's bug, not the sender's: refused before anything is stored.
+        if (!mayComeFrom(i.type, i.source))
+          throw new Error(`inbox: ${i.type} may not come from ${i.source}`);
+      }
       await tx.sql.query(`select ${INBOX_LOCK('c')} from unnest($1::text[]) as c`, [
         [...new Set(inputs.map((i) => i.conversationId))].sort(),
       ]);

@@ -19,7 +19,7 @@ import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
 import { drainOutbound, type MessageStatusChange } from './outbound';
 import { queueOutboundMessage, type OutboundInput } from './outbound-queue';
-import { createInbox, type Inbox, type InboxRef } from './inbox';
+import { createInbox, type Inbox, type InboxInput, type InboxRef } from './inbox';
 import type { Projector } from './projector';
 
 export interface RuntimeOptions {
@@ -214,7 +214,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       inbox.append(
         tx,
         list.map((r, i) => {
-          const { type, ...payload } = r.event as { type: string };
+          const { type, ...payload } = r.event;
+          // The event's type and payload stay paired (TypeScript cannot follow the rest split);
+          // its source is checked by the entrance.
           return {
             businessId: job.data.businessId,
             conversationId: job.data.conversationId,
@@ -224,7 +226,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
               (list.length === 1 ? job.data.effectId : `${job.data.effectId}#${i}`),
             type,
             payload,
-          };
+          } as InboxInput;
         }),
       ),
     );
@@ -310,7 +312,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
                   conversationId: c.conversationId,
                   source: 'system' as const,
                   sourceEventId: `send-failed:${c.messageId}`,
-                  type: 'message.failed',
+                  type: 'message.failed' as const,
                   payload: { messageId: c.messageId, errorCode: c.errorCode },
                 })),
               ),

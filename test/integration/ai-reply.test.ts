@@ -20,6 +20,7 @@ import { seedBusiness, seedConversation, seedUser, waitUntil } from '../helpers/
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { ingest } from '../helpers/inbox';
+import type { InboxInput } from '../../server/runtime/inbox';
 
 const haveServices = await requireServices('ai reply [full]', 'postgres', 'redis');
 
@@ -203,8 +204,8 @@ for (const mode of MODES) {
             source,
             sourceEventId: randomUUID(),
             type,
-            payload: payload as Record<string, unknown>,
-          },
+            payload,
+          } as InboxInput,
         ]);
       await event('system', 'checkout.failed', { reason: 'test' });
       await waitUntil(
@@ -257,7 +258,7 @@ for (const mode of MODES) {
           conversationId: c.conversationId,
           source: 'meta' as const,
           sourceEventId: id,
-          type: 'customer.message',
+          type: 'customer.message' as const,
           payload: { messageId: id, text, attachments: [], providerMessageId: id },
         };
       };

@@ -32,6 +32,7 @@ import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
 import { ingest } from '../helpers/inbox';
+import type { InboxInput } from '../../server/runtime/inbox';
 
 const haveServices = await requireServices('analytics [full]', 'postgres', 'redis');
 
@@ -113,8 +114,8 @@ for (const mode of MODES) {
           source: 'agent',
           sourceEventId: randomUUID(),
           type,
-          payload: payload as Record<string, unknown>,
-        },
+          payload,
+        } as InboxInput,
       ]);
       expect((await node.app.runtime.waitForOutcome(ref!.inboxId)).accepted).toBe(true);
     };

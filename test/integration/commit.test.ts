@@ -221,10 +221,10 @@ for (const mode of MODES) {
       const input = (key: string) => ({
         businessId,
         conversationId: seeded.conversationId,
-        source: 'system' as const,
+        source: 'meta' as const,
         sourceEventId: `order-test:${seeded.conversationId}:${key}`,
-        type: 'message.status',
-        payload: { status: 'delivered', providerMessageIds: [] },
+        type: 'message.status' as const,
+        payload: { status: 'delivered' as const, providerMessageIds: [] },
       });
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));

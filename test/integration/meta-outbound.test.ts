@@ -11,6 +11,7 @@ import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
 import { ingest } from '../helpers/inbox';
+import type { InboxInput } from '../../server/runtime/inbox';
 
 const haveServices = await requireServices('meta outbound [full]', 'postgres', 'redis');
 
@@ -115,7 +116,7 @@ for (const mode of MODES) {
           sourceEventId: randomUUID(),
           type,
           payload: { agentId: agent.user.id, ...extra },
-        },
+        } as InboxInput,
       ]);
       return node.app.runtime.waitForOutcome(ref!.inboxId);
     };

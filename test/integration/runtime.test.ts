@@ -15,6 +15,7 @@ import {
 } from '../helpers/seed';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { ingest } from '../helpers/inbox';
+import type { InboxInput } from '../../server/runtime/inbox';
 
 const haveServices = await requireServices('runtime [full]', 'postgres', 'redis');
 
@@ -114,7 +115,7 @@ for (const mode of MODES) {
           sourceEventId: randomUUID(),
           type,
           payload: { agentId, ...extra },
-        },
+        } as InboxInput,
       ]);
       return node.app.runtime.waitForOutcome(ref!.inboxId);
     };
