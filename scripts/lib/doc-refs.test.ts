@@ -16,6 +16,7 @@ function repo(files: Record<string, string>): Repo {
 const docs = {
   'README.md': '# Parley\n\n## Tests\n\nSee [architecture](docs/architecture.md#guarantees).\n',
   'docs/architecture.md': '# Architecture\n\n## Guarantees\n\n## Tenancy: two walls\n',
+  'docs/wire-specs.md': '# Wire\n\n## 1. Meta\n\n### 1.2 POST signature\n',
   'docs/style.md': '# Style\n\n1. **One.**\n5. **Five.**\n',
 };
 
@@ -30,7 +31,7 @@ describe('checkDocRefs', () => {
       check({
         'server/a.ts': [
           '/** The inbox (docs/architecture.md, "Guarantees"); style.md rule 5. */',
-          '// see architecture.md#tenancy-two-walls and ../README.md',
+          '// see architecture.md#tenancy-two-walls and ../README.md (wire-specs.md §1.2, §1)',
         ].join('\n'),
         'docs/api.md': 'Read [the style](style.md) and [tests](../README.md#tests).\n',
       }),
@@ -42,7 +43,7 @@ describe('checkDocRefs', () => {
       check({
         'server/b.ts': [
           '/**',
-          ' * As DESIGN.md says (docs/architecture.md#timers), see',
+          ' * As DESIGN.md says (docs/architecture.md#timers, wire-specs.md §2.4), see',
           ' * docs/architecture.md, "Fencing"; docs/style.md rule 7.',
           ' */',
         ].join('\n'),
@@ -50,6 +51,7 @@ describe('checkDocRefs', () => {
     ).toEqual([
       'server/b.ts:2: DESIGN.md: no such file',
       'server/b.ts:2: docs/architecture.md has no heading #timers',
+      'server/b.ts:2: docs/wire-specs.md has no heading §2.4',
       'server/b.ts:3: docs/architecture.md has no section "Fencing"',
       'server/b.ts:3: docs/style.md has no rule 7',
     ]);

@@ -14,6 +14,8 @@ export interface DocRef {
   section?: string;
   /** `style.md rule 5`: a numbered rule the target must have. */
   rule?: number;
+  /** `wire-specs.md §2.4`: a numbered heading the target must have. */
+  numbered?: string;
 }
 
 export interface DocRefProblem extends DocRef {
@@ -25,7 +27,7 @@ const CODE = /\.(ts|tsx|js|mjs|cjs)$/;
 
 // A path ending in .md, not glued to an identifier, template or URL before it.
 const REF =
-  /(?<![\w$}{/.:@-])((?:\/|\.\.?\/)*[\w][\w./-]*?\.md)(?![\w-])(?:#([\w-]+))?(?:,\s*"([^"\n]+)")?(?:,?\s+rules?\s+(\d+))?/g;
+  /(?<![\w$}{/.:@-])((?:\/|\.\.?\/)*[\w][\w./-]*?\.md)(?![\w-])(?:#([\w-]+))?(?:,\s*"([^"\n]+)")?(?:,?\s+rules?\s+(\d+))?(?:\s*§\s*(\d+(?:\.\d+)*))?/g;
 
 export function findReferences(file: string, text: string): DocRef[] {
   const refs: DocRef[] = [];
@@ -43,6 +45,7 @@ export function findReferences(file: string, text: string): DocRef[] {
         ...(m[2] ? { anchor: m[2] } : {}),
         ...(m[3] ? { section: m[3] } : {}),
         ...(m[4] ? { rule: Number(m[4]) } : {}),
+        ...(m[5] ? { numbered: m[5] } : {}),
       });
     }
   }
@@ -160,10 +163,16 @@ export function checkDocRefs(repo: Repo, scanned: readonly string[]): DocRefProb
       if (ref.rule !== undefined && !hasRule(repo.read(resolved), ref.rule)) {
         problems.push({ ...ref, reason: `${resolved} has no rule ${ref.rule}` });
       }
+      if (ref.numbered && !hasNumberedHeading(repo.read(resolved), ref.numbered)) {
+        problems.push({ ...ref, reason: `${resolved} has no heading §${ref.numbered}` });
+      }
     }
   }
   return problems;
 }
 
 /** A numbered list item `N. ` at the start of a line. */
+const hasNumberedHeading = (markdown: string, n: string) =>
+  new RegExp(`^#{1,6}\\s+${n.replace(/\./g, '\\.')}(\\.|\\s)`, 'm').test(markdown);
+
 const hasRule = (markdown: string, n: number) => new RegExp(`^${n}\\. `, 'm').test(markdown);
