@@ -74,6 +74,15 @@ describe('findReferences', () => {
     expect(findReferences('bench/a.ts', code).map((r) => r.target)).toEqual(['docs/missing.md']);
   });
 
+  it('skips Markdown between doc-refs: off and on', () => {
+    const md =
+      'a DESIGN.md\n<!-- doc-refs: off -->\nx/y docs/guide.md\n<!-- doc-refs: on -->\nb api.md\n';
+    expect(findReferences('x.md', md).map((r) => `${r.line}:${r.target}`)).toEqual([
+      '1:DESIGN.md',
+      '5:api.md',
+    ]);
+  });
+
   it('skips URLs and globs', () => {
     const text = 'https://github.com/o/r/blob/main/README.md and `*.md` files';
     expect(findReferences('x.md', text)).toEqual([]);

@@ -29,9 +29,15 @@ const CODE = /\.(ts|tsx|js|mjs|cjs)$/;
 const REF =
   /(?<![\w$}{/.:@-])((?:\/|\.\.?\/)*[\w][\w./-]*?\.md)(?![\w-])(?:#([\w-]+))?(?:,\s*"([^"\n]+)")?(?:,?\s+rules?\s+(\d+))?(?:\s*§\s*(\d+(?:\.\d+)*))?/g;
 
+/**
+ * Markdown between `<!-- doc-refs: off -->` and `<!-- doc-refs: on -->` is not scanned: research
+ * notes cite files of other repositories (`owner/repo docs/guide.md`).
+ */
+const OFF = /<!-- doc-refs: off -->[\s\S]*?(<!-- doc-refs: on -->|$)/g;
+
 export function findReferences(file: string, text: string): DocRef[] {
   const refs: DocRef[] = [];
-  const spans = CODE.test(file) ? proseSpans(text) : [{ start: 0, end: text.length, code: false }];
+  const spans = CODE.test(file) ? proseSpans(text) : markdownSpans(text);
   for (const span of spans) {
     const part = text.slice(span.start, span.end);
     for (const m of part.matchAll(REF)) {
@@ -50,6 +56,17 @@ export function findReferences(file: string, text: string): DocRef[] {
     }
   }
   return refs;
+}
+
+function markdownSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  for (const m of text.matchAll(OFF)) {
+    spans.push({ start, end: m.index, code: false });
+    start = m.index + m[0].length;
+  }
+  spans.push({ start, end: text.length, code: false });
+  return spans;
 }
 
 interface Span {
