@@ -23,10 +23,12 @@ const files = execFileSync(
   .filter(Boolean);
 
 const TEXT = /(\.(ts|tsx|js|mjs|cjs|md|ya?ml|json|conf|sh|example)|(^|\/)Dockerfile|^\.ci\/run)$/;
+// The checker's own test cites missing files on purpose.
+const FIXTURES = new Set(['scripts/lib/doc-refs.test.ts']);
 const SKIPPED =
   /(^|\/)(node_modules|package-lock\.json$)|^server\/persistence\/migrations\/meta\/|^bench\/results\//;
 
-const scanned = files.filter((f) => TEXT.test(f) && !SKIPPED.test(f));
+const scanned = files.filter((f) => TEXT.test(f) && !SKIPPED.test(f) && !FIXTURES.has(f));
 const repo: Repo = { files, read: (f) => readFileSync(`${root}/${f}`, 'utf8') };
 const problems = checkDocRefs(repo, scanned);
 

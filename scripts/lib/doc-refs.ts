@@ -22,7 +22,9 @@ export interface DocRefProblem extends DocRef {
   reason: string;
 }
 
-/** In code, a bare file name in a string is data (a file the code writes); a path is a reference. */
+/**
+ * In code, a bare file name in a string is data (a file the code writes); a path is a reference.
+ */
 const CODE = /\.(ts|tsx|js|mjs|cjs)$/;
 
 // A path ending in .md, not glued to an identifier, template or URL before it.
@@ -31,7 +33,7 @@ const REF =
 
 /**
  * Markdown between `<!-- doc-refs: off -->` and `<!-- doc-refs: on -->` is not scanned: research
- * notes cite files of other repositories (`owner/repo docs/guide.md`).
+ * notes cite files of other repositories by their own paths.
  */
 const OFF = /<!-- doc-refs: off -->[\s\S]*?(<!-- doc-refs: on -->|$)/g;
 
@@ -110,7 +112,9 @@ function proseSpans(text: string): Span[] {
   return spans;
 }
 
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+/**
+ * GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered.
+ */
 export function headingSlugs(markdown: string): Set<string> {
   const slugs = new Set<string>();
   const seen = new Map<string, number>();
