@@ -8,7 +8,8 @@ import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 import { envSchema } from './env.schema';
 
 /**
- * The one reader of `process.env` (style.md rule 5). Everything is parsed once at start-up with
+ * The one reader of `process.env` (docs/style.md rule 5). Everything is parsed once at start-up
+ * with
  * `envSchema` (`env.schema.ts`, which also documents every variable); every problem is listed
  * together, so a broken deployment is fixed in one round.
  */

@@ -33,7 +33,10 @@ function toDto(row: ProductRow): Product {
 const skuTaken = () =>
   new AppError('conflict', { message: 'Another product already has this SKU.' });
 
-/** The catalog (api.md): members read it (agents quote prices), owners and admins change it. */
+/**
+ * The catalog (docs/api.md, "Integrations and settings"): members read it (agents quote prices),
+ * owners and admins change it.
+ */
 export function productRoutes(deps: { db: Db }): Route[] {
   const { db } = deps;
   const where = (businessId: string, id: string) =>

@@ -18,7 +18,7 @@ import { listConversationItems, loadConversationItem } from './conversation-item
 import { listMessages, loadConversationDetail, markRead } from './conversation-detail.pg';
 
 /**
- * api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
+ * docs/api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
  * orders and timeline, and the agent's commands, which go through the conversation's actor.
  * `POST /api/conversations/:id/read` is an addition (README, "Conversations API").
  */

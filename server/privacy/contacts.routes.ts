@@ -7,7 +7,7 @@ import { enterTenant, withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 import { eraseContact, setContactConsent } from './contacts.pg';
 
-/** Per-contact privacy rights (api.md, "Privacy"): consent and erasure. */
+/** Per-contact privacy rights (docs/api.md, "Privacy"): consent and erasure. */
 export function contactRoutes(deps: RouteDeps): Route[] {
   const { db } = deps;
   return [

@@ -121,7 +121,7 @@ const INBOX_LOCK = (conversationIdText: string) =>
   `pg_advisory_xact_lock(hashtextextended(${conversationIdText}, 0))`;
 
 /**
- * The actor host of one node (DESIGN.md, "One inbound message, end to end", steps 3–7):
+ * The actor host of one node (docs/architecture.md, "One inbound message, end to end", steps 3–7):
  * inbox, shard leases with fencing, hints through the fabric with a sweep behind them,
  * per-conversation mailboxes, effect jobs on pg-boss and durable timers.
  */
