@@ -122,7 +122,7 @@ development the secrets are generated once into \`$DATA_DIR/secrets.json\` (mode
 The compose deployment sets most of these in \`docker-compose.yml\` (\`x-parley-env\`) and reads the
 rest from \`.env\` (see [operations](operations.md#the-env-file)). The test suite's own variables
 (\`TEST_DATABASE_URL\`, \`TEST_REDIS_URL\`, \`TEST_LOG_LEVEL\`) are listed in the
-[README](../README.md#tests).
+[development guide](development.md#tests).
 `;
 
 export function renderConfigDoc(sections: readonly EnvSection[]): string {
