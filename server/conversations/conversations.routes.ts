@@ -20,7 +20,7 @@ import { listMessages, loadConversationDetail, markRead } from './conversation-d
 /**
  * docs/api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
  * orders and timeline, and the agent's commands, which go through the conversation's actor.
- * `POST /api/conversations/:id/read` is an addition (README, "Conversations API").
+ * `POST /api/conversations/:id/read` was added to the original contract (docs/api.md, "Routes").
  */
 export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   const { db } = deps;
