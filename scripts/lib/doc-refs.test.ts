@@ -30,7 +30,7 @@ describe('checkDocRefs', () => {
     expect(
       check({
         'server/a.ts': [
-          '/** The inbox (docs/architecture.md, "Guarantees"); style.md rule 5. */',
+          '/** The inbox (docs/architecture.md, "Guarantees"); style.md rule 5 (README, "Tests"). */',
           '// see architecture.md#tenancy-two-walls and ../README.md (wire-specs.md §1.2, §1)',
         ].join('\n'),
         'docs/api.md': 'Read [the style](style.md) and [tests](../README.md#tests).\n',
@@ -44,7 +44,7 @@ describe('checkDocRefs', () => {
         'server/b.ts': [
           '/**',
           ' * As DESIGN.md says (docs/architecture.md#timers, wire-specs.md §2.4), see',
-          ' * docs/architecture.md, "Fencing"; docs/style.md rule 7.',
+          ' * docs/architecture.md, "Fencing"; docs/style.md rule 7 (README, "Deployment").',
           ' */',
         ].join('\n'),
       }),
@@ -54,6 +54,7 @@ describe('checkDocRefs', () => {
       'server/b.ts:2: docs/wire-specs.md has no heading §2.4',
       'server/b.ts:3: docs/architecture.md has no section "Fencing"',
       'server/b.ts:3: docs/style.md has no rule 7',
+      'server/b.ts:3: README.md has no section "Deployment"',
     ]);
   });
 

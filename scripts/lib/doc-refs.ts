@@ -37,6 +37,9 @@ const REF =
  */
 const OFF = /<!-- doc-refs: off -->[\s\S]*?(<!-- doc-refs: on -->|$)/g;
 
+/** `(README, "Tests")`: the README cited by name alone, with a section. */
+const README_SECTION = /(?<![\w/.-])README,\s*"([^"\n]+)"/g;
+
 export function findReferences(file: string, text: string): DocRef[] {
   const refs: DocRef[] = [];
   const spans = CODE.test(file) ? proseSpans(text) : markdownSpans(text);
@@ -55,6 +58,11 @@ export function findReferences(file: string, text: string): DocRef[] {
         ...(m[4] ? { rule: Number(m[4]) } : {}),
         ...(m[5] ? { numbered: m[5] } : {}),
       });
+    }
+    for (const m of part.matchAll(README_SECTION)) {
+      const offset = span.start + m.index;
+      const line = text.slice(0, offset).split('\n').length;
+      refs.push({ file, line, target: 'README.md', section: m[1]! });
     }
   }
   return refs;
