@@ -67,7 +67,8 @@ export default tseslint.config(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      // An un-awaited persist, publish or send is silent data loss in this product (style.md §9).
+      // An un-awaited persist, publish or send is silent data loss in this product (docs/style.md
+      // rule 20).
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
@@ -82,7 +83,7 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
-  // Import boundaries (style.md §9 rules 1-3): shared ← actors ← server, shared ← client.
+  // Import boundaries (docs/style.md rules 1–3): shared ← actors ← server, shared ← client.
   {
     files: ['shared/**'],
     rules: {

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,actors,server,client}/**/*.test.{ts,tsx}'],
+          include: ['{shared,actors,server,client,scripts}/**/*.test.{ts,tsx}'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },

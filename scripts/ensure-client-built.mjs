@@ -15,7 +15,11 @@ const sources = [
   'shared',
 ];
 
-/** The newest modification time under `path` (a file or a folder). */
+/**
+ * The newest modification time under `path` (a file or a folder).
+ * @param {string} path
+ * @returns {number}
+ */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const info = statSync(path);

@@ -5,10 +5,13 @@ import { z } from 'zod';
 import { parseModelAllowList } from './ai/model-allow-list';
 import type { ModelAllowList } from './ai/model-prices';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
+import { envSchema } from './env.schema';
 
 /**
- * The one reader of `process.env` (style.md rule 5). Everything is parsed once at start-up;
- * every problem is listed together, so a broken deployment is fixed in one round.
+ * The one reader of `process.env` (docs/style.md rule 5). Everything is parsed once at start-up
+ * with
+ * `envSchema` (`env.schema.ts`, which also documents every variable); every problem is listed
+ * together, so a broken deployment is fixed in one round.
  */
 
 export class ConfigError extends Error {
@@ -17,145 +20,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
-const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
-const flag = z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).optional());
-const int = (def: number, min: number, max: number) =>
-  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
-
-const envSchema = z.object({
-  NODE_ENV: z.preprocess(emptyAsUndefined, z.string().optional()),
-  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
-  PORT: int(3000, 0, 65535),
-  PUBLIC_URL: optionalUrl,
-  NODE_ID: optionalString,
-  LOG_LEVEL: z.preprocess(
-    emptyAsUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
-  DATABASE_URL: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
-  DATABASE_POOL_SIZE: int(10, 1, 200),
-  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
-  /** Where the embedded database lives; `memory://` keeps it in memory (tests). */
-  PGLITE_DATA_DIR: optionalString,
-  REDIS_URL: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-      .optional(),
-  ),
-  /** Key prefix for everything Parley writes to Redis; tests use one per run. */
-  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('parley:')),
-  JWT_SECRET: z.preprocess(
-    emptyAsUndefined,
-    z.string().min(32, 'must be at least 32 characters').optional(),
-  ),
-  /** Earlier JWT secrets, comma-separated: tokens they signed still verify until they expire. */
-  JWT_PREVIOUS_SECRETS: optionalString,
-  /** bcrypt work factor; tests lower it to 4 to stay fast. */
-  BCRYPT_COST: int(12, 4, 15),
-  /** Login attempts per account and per client IP in 15 minutes, across all nodes. */
-  LOGIN_ATTEMPTS_PER_ACCOUNT: int(10, 1, 10_000),
-  LOGIN_ATTEMPTS_PER_IP: int(50, 1, 100_000),
-  /** Registrations and invitation acceptances per client IP per hour (each costs a bcrypt). */
-  SIGNUPS_PER_IP_PER_HOUR: int(10, 1, 1_000_000),
-  ENCRYPTION_KEYS: optionalString,
-  META_APP_SECRET: optionalString,
-  META_VERIFY_TOKEN: optionalString,
-  /** Unset: Meta's Graph host, or in the demo the node's own stand-in for it. */
-  META_GRAPH_URL: optionalUrl,
-  /** With META_APP_SECRET, the app token that asks Meta for a user's Messenger IDs (deletion). */
-  META_APP_ID: z.preprocess(
-    emptyAsUndefined,
-    z.string().regex(/^\d+$/, 'must be the numeric app ID').optional(),
-  ),
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalUrl,
-  ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_BASE_URL: optionalUrl,
-  GROQ_API_KEY: optionalString,
-  GROQ_BASE_URL: optionalUrl,
-  /** One LLM call's deadline; the next provider is asked after it. */
-  AI_TIMEOUT_MS: int(15_000, 100, 600_000),
-  /** Consecutive failures that open a provider's breaker for a business, and its cool-down. */
-  AI_BREAKER_FAILURES: int(3, 1, 100),
-  AI_BREAKER_COOLDOWN_MS: int(30_000, 100, 60 * 60 * 1000),
-  /** Models businesses may choose, priced: `openai:gpt-4o-mini:150:600,…`; unset: the built-in. */
-  AI_MODELS: optionalString,
-  /** The operator's cap on each business's AI spend per calendar month (UTC); 0: offline only. */
-  AI_MONTHLY_BUDGET_CENTS: int(5000, 0, 100_000_000),
-  STRIPE_API_URL: optionalUrl,
-  PAYSTACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.paystack.co')),
-  FLUTTERWAVE_API_URL: z.preprocess(
-    emptyAsUndefined,
-    z.url().default('https://api.flutterwave.com'),
-  ),
-  /** Owner notifications by email (`smtp://user:pass@host:587`, `smtps://…`); unset → none. */
-  SMTP_URL: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-      .optional(),
-  ),
-  SMTP_FROM: z.preprocess(emptyAsUndefined, z.string().default('Parley <no-reply@parley.local>')),
-  /** Connect and greeting timeout of one SMTP attempt (the socket may idle twice as long). */
-  SMTP_TIMEOUT_MS: int(5000, 100, 120_000),
-  /** E-mail retries after a failed attempt, and the first pause (doubled each time). */
-  EMAIL_RETRY_LIMIT: int(8, 0, 100),
-  EMAIL_RETRY_DELAY_SECONDS: int(10, 1, 3600),
-  /** A payment still pending this long is re-verified with its provider (lost webhooks). */
-  RECONCILE_AFTER_MS: int(5 * 60 * 1000, 100, 7 * 24 * 60 * 60 * 1000),
-  RECONCILE_INTERVAL_MS: int(60 * 1000, 100, 60 * 60 * 1000),
-  /** Payments older than this are no longer asked about (their links are long expired). */
-  RECONCILE_MAX_AGE_MS: int(3 * 24 * 60 * 60 * 1000, 60 * 1000, 90 * 24 * 60 * 60 * 1000),
-  TRUSTED_PROXIES: optionalString,
-  RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
-  BODY_LIMIT_BYTES: int(2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-  UPLOAD_LIMIT_BYTES: int(10 * 1024 * 1024, 1024, 500 * 1024 * 1024),
-  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 120_000),
-  /** Shard lease lifetime; failover after a crash takes about this plus one tick. */
-  LEASE_TTL_MS: int(3000, 500, 60_000),
-  LEASE_TICK_MS: int(500, 50, 10_000),
-  /** AI replies this node works on at once (LLM calls are slow; the other queues take one). */
-  AI_REPLY_CONCURRENCY: int(4, 1, 64),
-  /** Defaults for new conversations: payment link lifetime and handoff queue patience. */
-  /** Unset: 24 hours, or 3 minutes in the demo, so an abandoned link is seen to expire. */
-  CHECKOUT_TTL_MS: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number()
-      .int()
-      .min(1000)
-      .max(30 * 24 * 60 * 60 * 1000)
-      .optional(),
-  ),
-  HANDOFF_WAIT_MS: int(15 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
-  /** Feed entries older than this may be pruned, keeping at least FEED_KEEP_MIN per business. */
-  FEED_RETENTION_MS: int(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
-  FEED_KEEP_MIN: int(10_000, 0, 10_000_000),
-  FEED_PRUNE_INTERVAL_MS: int(10 * 60 * 1000, 100, 24 * 60 * 60 * 1000),
-  /** A client more than this many entries behind is told to reset (refetch over HTTP). */
-  FEED_RESYNC_LIMIT: int(1000, 1, 100_000),
-  /** Bytes buffered for one dashboard socket before uWS drops its messages. */
-  SOCKET_MAX_BACKPRESSURE: int(1024 * 1024, 1, 1024 * 1024 * 1024),
-  /** Online-agent presence lifetime; refreshed every third of it while connected. */
-  PRESENCE_TTL_MS: int(45_000, 500, 60 * 60 * 1000),
-  DEMO: flag,
-  /** The built web app (`npm run build`); served by the node when it holds an index.html. */
-  CLIENT_DIST_DIR: optionalString,
-  /** Simulated customer messages per second in the demo. */
-  DEMO_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1000).default(0.5)),
-});
 
 export type Env = Record<string, string | undefined>;
 

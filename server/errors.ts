@@ -16,7 +16,7 @@ export interface AppErrorOptions {
 }
 
 /**
- * The one error type the server throws on purpose (style.md rule 11). Its message is shown to
+ * The one error type the server throws on purpose (docs/style.md rule 11). Its message is shown to
  * the client; its cause is only logged.
  */
 export class AppError extends Error {

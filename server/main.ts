@@ -29,7 +29,7 @@ import { createDemoOutbox, type DemoOutbox } from './demo/demo-outbox';
 import { createSimulator } from './demo/simulator';
 
 /**
- * The composition root (style.md rule 6): the only place that opens real adapters. Tests start
+ * The composition root (docs/style.md rule 6): the only place that opens real adapters. Tests start
  * in-process nodes through `startNode`; multi-node tests run this file as a process.
  */
 

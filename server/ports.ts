@@ -1,5 +1,5 @@
 /**
- * The small interfaces the rest of the server depends on (style.md rule 7). Each has an
+ * The small interfaces the rest of the server depends on (docs/style.md rule 7). Each has an
  * in-process implementation (the embedded default) and a Redis one (several nodes); both pass
  * the same contract suite in test/contracts/.
  */

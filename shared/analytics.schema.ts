@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHANNELS, CONVERSATION_STATES } from './domain';
 
 /**
- * api.md, "Analytics": `GET /api/analytics/summary` and the `analytics:updated` push carry the
+ * docs/api.md, "Analytics": `GET /api/analytics/summary` and the `analytics:updated` push carry the
  * same summary. Figures over a period use [from, to) (hour buckets, UTC); `byState` is now.
  */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from './domain';
 
-/** api.md, "Auth and accounts". Dates are ISO 8601 strings. */
+/** docs/api.md, "Auth and accounts". Dates are ISO 8601 strings. */
 
 export const PASSWORD_MIN_LENGTH = 10;
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than truncated. */

@@ -3,8 +3,8 @@ import { checkoutItemSchema } from './conversation.events';
 import { ORDER_STATUSES, PAYMENT_PROVIDERS, PAYMENT_STATUSES } from './domain';
 
 /**
- * api.md, "Commerce" and the catalog under "Integrations and settings". Money is always integer
- * minor units plus an ISO 4217 code (api.md, Conventions).
+ * docs/api.md, "Commerce" and the catalog under "Integrations and settings". Money is always
+ * integer minor units plus an ISO 4217 code (docs/api.md, "Conventions").
  */
 
 const sku = z

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { CHANNELS, PAYMENT_PROVIDERS } from './domain';
 
 /**
- * The events a conversation actor accepts (DESIGN.md, "The conversation machine"). They are
- * stored as inbox payloads, so they are parsed with these schemas when they leave the database.
+ * The events a conversation actor accepts (docs/architecture.md, "The conversation machine"). They
+ * are stored as inbox payloads, so they are parsed with these schemas when they leave the database.
  * The host stamps every event with `eventId` (the inbox row) and `at` (epoch ms).
  */
 

@@ -10,7 +10,7 @@ import {
 } from './domain';
 
 /**
- * api.md, "Conversations". The item is also the payload of `conversation:created` and
+ * docs/api.md, "Conversations". The item is also the payload of `conversation:created` and
  * `conversation:updated` (shared/realtime.events.ts), so the list and the live feed agree.
  */
 

@@ -8,7 +8,9 @@ export type Channel = (typeof CHANNELS)[number];
 export const ROLES = ['owner', 'admin', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Top-level states of the conversation machine (DESIGN.md, "The conversation machine"). */
+/**
+ * Top-level states of the conversation machine (docs/architecture.md, "The conversation machine").
+ */
 export const CONVERSATION_STATES = [
   'bot',
   'handoff',

@@ -68,6 +68,6 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** Socket acks never throw: they are one of these two shapes (style.md rule 12). */
+/** Socket acks never throw: they are one of these two shapes (docs/style.md rule 12). */
 export type Ack<T> =
   { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };

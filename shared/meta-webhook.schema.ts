@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Meta webhook bodies (wire-specs.md §1.4–1.6). Loose on purpose: Meta adds fields without
+ * Meta webhook bodies (docs/wire-specs.md §1.4–1.6). Loose on purpose: Meta adds fields without
  * notice, so unknown keys pass through and only what Parley reads is checked. Timestamps come
  * as numbers (Messenger, Instagram: ms) or strings (WhatsApp: seconds; some newer Messenger
  * events: strings of ms).

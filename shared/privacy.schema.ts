@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { otpSchema, passwordSchema } from './auth.schema';
 import { CHANNELS } from './domain';
 
-/** api.md, "Privacy". */
+/** docs/api.md, "Privacy". */
 
 export const deleteAccountRequestSchema = z.object({
   password: passwordSchema,

@@ -6,7 +6,7 @@ import { MESSAGE_STATUSES, ROLES } from './domain';
 import type { Ack } from './errors';
 
 /**
- * api.md, "Socket.io". Durable events (conversation and message) are written to the business's
+ * docs/api.md, "Socket.io". Durable events (conversation and message) are written to the business's
  * feed in PostgreSQL with the next per-business `seq`, then broadcast; `resync` reads the feed.
  * Ephemeral events (analytics, presence, typing) are not stored: they carry the business's
  * latest `seq` at the time, so a client learns it is behind from them too.

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { passwordSchema } from './auth.schema';
 import { CHANNELS, PAYMENT_PROVIDERS } from './domain';
 
-/** api.md, "Integrations and settings". Secrets go in; only their masks (`EAAG…9f2c`) come out. */
+/**
+ * docs/api.md, "Integrations and settings". Secrets go in; only their masks (`EAAG…9f2c`) come out.
+ */
 
 const metaId = z
   .string()

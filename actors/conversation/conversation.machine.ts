@@ -7,10 +7,11 @@ import { formatMoney } from '../../shared/money';
 /**
  * One customer conversation: `bot → handoff → checkout → paid`, plus `closed` and `optedOut`.
  *
- * Pure by construction (architecture.md §3): no invoked promises, no spawned children. Every
- * side effect is a named action whose params the host reads from `transition()`'s result and
- * turns into a job; every `after` comes back as a delayed `xstate.raise` that the host stores as
- * a durable timer. A snapshot restored from JSON therefore behaves exactly like a live one.
+ * Pure by construction (docs/architecture.md, "The conversation machine"): no invoked promises, no
+ * spawned children. Every side effect is a named action whose params the host reads from
+ * `transition()`'s result and turns into a job; every `after` comes back as a delayed
+ * `xstate.raise` that the host stores as a durable timer. A snapshot restored from JSON therefore
+ * behaves exactly like a live one.
  */
 
 export const MACHINE_VERSION = '1';

@@ -10,9 +10,10 @@ import {
 } from './conversation.step';
 
 /**
- * DESIGN.md guarantee 6: persisting to JSON and restoring between any two steps changes nothing.
- * One run keeps the live snapshot object; the other goes through JSON after every event, as the
- * actor host does. They must agree on state, context and the effects asked for, at every step.
+ * Guarantee 6 (docs/architecture.md, "Guarantees"): persisting to JSON and restoring between any
+ * two steps changes nothing. One run keeps the live snapshot object; the other goes through JSON
+ * after every event, as the actor host does. They must agree on state, context and the effects
+ * asked for, at every step.
  */
 
 const AFTER_EVENTS = [

@@ -4,8 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 
 /**
  * Idle dashboard sockets for the density part: `count` socket.io clients (websocket transport,
- * `auth: {token}` as api.md says) in a process of their own, kept open until the parent says
- * "close". Resolves once every socket is connected.
+ * `auth: {token}` as docs/api.md, "Socket.io" says) in a process of their own, kept open until the
+ * parent says "close". Resolves once every socket is connected.
  */
 export interface SocketClients {
   readonly connected: number;

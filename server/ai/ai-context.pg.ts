@@ -18,7 +18,7 @@ export interface AiContext {
   history: { author: MessageAuthor; text: string }[];
 }
 
-/** Read from the snapshot column, a trust boundary like any JSON column (style.md rule 4). */
+/** Read from the snapshot column, a trust boundary like any JSON column (docs/style.md rule 4). */
 const snapshotSchema = z.object({
   value: z.unknown(),
   context: z.object({

@@ -1,8 +1,8 @@
 import { parseTag } from './tag-grammar';
 
 /**
- * The strict parser of the AI's control tags (DESIGN.md, "AI control tags"). It splits a model's
- * reply into the text the customer sees and the actions the model asked for. It is pure and
+ * The strict parser of the AI's control tags (docs/architecture.md, "AI control tags"). It splits a
+ * model's reply into the text the customer sees and the actions the model asked for. It is pure and
  * total: any string in, and the text out never holds anything tag-like.
  *
  * Grammar (one tag, on one line):

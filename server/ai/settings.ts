@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { aiModelsSchema } from '../../shared/settings.schema';
 
 /**
- * A business's AI settings (api.md, `GET|PUT /api/ai-settings`), read through the
+ * A business's AI settings (docs/api.md, "Integrations and settings": `GET|PUT /api/ai-settings`),
+ * read through the
  * `AiSettingsSource` port: the stored settings (settings.pg.ts), or for a business that saved
  * none, an order derived from the configured API keys.
  */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../../shared/domain';
 import { AppError } from '../errors';
 
-/** Access tokens live 60 minutes (api.md, "Auth and accounts"). */
+/** Access tokens live 60 minutes (docs/api.md, "Auth and accounts"). */
 export const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-api';

@@ -20,13 +20,14 @@ import {
 
 const emailTaken = () =>
   new AppError('conflict', { message: 'An account with this email already exists.' });
-/** One answer for an unknown email and a wrong password (api.md). */
+/** One answer for an unknown email and a wrong password (docs/api.md, "Auth and accounts"). */
 const badCredentials = () =>
   new AppError('unauthorized', { message: 'The email or password is not correct.' });
 
 /**
  * With 2FA on, a login spends a TOTP code or a recovery code; none, or a bad one, is
- * `totp_required` (api.md), which only a caller with the right password ever sees.
+ * `totp_required` (docs/api.md, "Conventions"), which only a caller with the right password ever
+ * sees.
  */
 async function requireSecondFactor(
   deps: RouteDeps,
@@ -52,7 +53,7 @@ async function requireSecondFactor(
   }
 }
 
-/** Register, login and `GET /api/me` (api.md, "Auth and accounts"). */
+/** Register, login and `GET /api/me` (docs/api.md, "Auth and accounts"). */
 export function authRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;

@@ -4,7 +4,10 @@ import type { Db } from '../persistence/db';
 import { refreshTokens } from '../persistence/schema';
 import { hashToken, newOpaqueToken } from './opaque-token';
 
-/** Refresh tokens live 30 days (api.md); each use issues the next one for another 30. */
+/**
+ * Refresh tokens live 30 days (docs/api.md, "Auth and accounts"); each use issues the next one for
+ * another 30.
+ */
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface IssuedRefreshToken {

@@ -34,7 +34,7 @@ async function loadSelf(tx: Db, userId: string) {
 }
 
 /**
- * TOTP setup, enable and disable for the signed-in user (api.md, "Auth and accounts"). Setup
+ * TOTP setup, enable and disable for the signed-in user (docs/api.md, "Auth and accounts"). Setup
  * and disable ask for the current password: with a stolen access token alone, nobody can put
  * their own authenticator on the account, or take the owner's off.
  */

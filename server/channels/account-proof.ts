@@ -54,7 +54,7 @@ const phoneListSchema = z.object({
   paging: z.object({ cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
 });
 
-/** Codes that say the token itself is bad (wire-specs.md §2.4): invalid, expired, revoked. */
+/** Codes that say the token itself is bad (docs/wire-specs.md §2.4): invalid, expired, revoked. */
 const TOKEN_CODES = new Set([102, 190]);
 /** Meta's own trouble: the proof could not be made, which is not a refusal. */
 const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);

@@ -9,7 +9,7 @@ import { OUR_METADATA_PREFIX } from './meta-normalize';
 
 export const GRAPH_API_VERSION = 'v23.0';
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Graph codes worth another try (wire-specs.md §2.4): transient errors and rate limits. */
+/** Graph codes worth another try (docs/wire-specs.md §2.4): transient errors and rate limits. */
 const RETRYABLE_CODES = new Set([1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131056]);
 /** Longest text each channel takes; longer replies are cut, not rejected. */
 const TEXT_LIMIT: Record<Channel, number> = { messenger: 2000, instagram: 1000, whatsapp: 4096 };

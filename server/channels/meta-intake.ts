@@ -40,10 +40,11 @@ interface Stored {
 
 /**
  * Stores normalised Meta events in the inbox of their tenant: one transaction for the whole
- * delivery, committed before the caller answers 200 (DESIGN.md step 3). Events for a channel
- * account no business has connected are dropped and counted. If the database refuses one item
- * (data it cannot hold: SQLSTATE classes 22 and 54), the delivery is stored again item by item
- * and only that one is left out, so it does not make Meta redeliver, and fail, everyone else's.
+ * delivery, committed before the caller answers 200 (docs/architecture.md, "One inbound message,
+ * end to end", step 3). Events for a channel account no business has connected are dropped and
+ * counted. If the database refuses one item (data it cannot hold: SQLSTATE classes 22 and 54), the
+ * delivery is stored again item by item and only that one is left out, so it does not make Meta
+ * redeliver, and fail, everyone else's.
  */
 export async function ingestMetaEvents(
   deps: IntakeDeps,

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` with the app secret
- * (wire-specs.md §1.2). Checked on the bytes as received, before any parsing, in constant time.
+ * (docs/wire-specs.md §1.2). Checked on the bytes as received, before any parsing, in constant
+ * time.
  */
 export function verifyMetaSignature(
   rawBody: Buffer,

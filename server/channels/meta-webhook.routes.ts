@@ -22,7 +22,7 @@ export interface MetaWebhookDeps {
   profiles?: ContactProfiles;
 }
 
-/** `GET|POST /api/webhooks/meta` (api.md, Webhooks; wire-specs.md §1). */
+/** `GET|POST /api/webhooks/meta` (docs/api.md, "Webhooks"; docs/wire-specs.md §1). */
 export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
   const unrouted = new Counter({
     name: 'parley_meta_unrouted_events_total',

@@ -89,10 +89,10 @@ const ready = (order: OrderRow, payment: PaymentRow): CheckoutResult => ({
 });
 
 /**
- * A checkout (DESIGN.md step 7): prices the items from the catalog, creates the order or reuses
- * it (the same request retried, or the same contact asking for the same items while it is
- * pending), then gets a payment link from the business's provider with an idempotency key, and
- * reuses a link that already exists. Never throws for a refusal: the conversation is told why.
+ * A checkout (docs/architecture.md, "Commerce"): prices the items from the catalog, creates the
+ * order or reuses it (the same request retried, or the same contact asking for the same items while
+ * it is pending), then gets a payment link from the business's provider with an idempotency key,
+ * and reuses a link that already exists. Never throws for a refusal: the conversation is told why.
  */
 export async function runCheckout(
   deps: CheckoutDeps,

@@ -3,7 +3,7 @@ import { PAYMENT_PROVIDERS } from '../../shared/domain';
 
 /**
  * Effect params come back out of pg-boss's JSON column: parsed once at that boundary
- * (style.md §9 rule 4), so a job from an older or broken writer fails loudly, not halfway.
+ * (docs/style.md rule 4), so a job from an older or broken writer fails loudly, not halfway.
  */
 export const fulfilParamsSchema = z.object({
   orderId: z.string(),

@@ -61,7 +61,7 @@ async function pdfReply(
 }
 
 /**
- * Invoices (api.md, Commerce). The router matches whole segments, so `GET /api/invoices/:id`
+ * Invoices (docs/api.md, "Commerce"). The router matches whole segments, so `GET /api/invoices/:id`
  * reads a `.pdf` suffix itself. Customers have no login: they open the signed link they were
  * sent (`/api/invoice-links/:token`), which names one invoice and nothing else.
  */

@@ -99,7 +99,7 @@ async function verifiedNotice(
 }
 
 /**
- * `POST /api/webhooks/{stripe,paystack,flutterwave}/:businessId` (api.md, Webhooks). 401 and
+ * `POST /api/webhooks/{stripe,paystack,flutterwave}/:businessId` (docs/api.md, "Webhooks"). 401 and
  * nothing stored for a bad signature; 200 only after the payment's event is committed to the
  * inbox (or there was nothing to store: a duplicate, an event Parley does not act on, a report
  * that does not match its order, each logged with why). 503 when the provider cannot be asked

@@ -32,7 +32,10 @@ function toDto(row: ProductRow): Product {
 const skuTaken = () =>
   new AppError('conflict', { message: 'Another product already has this SKU.' });
 
-/** The catalog (api.md): members read it (agents quote prices), owners and admins change it. */
+/**
+ * The catalog (docs/api.md, "Integrations and settings"): members read it (agents quote prices),
+ * owners and admins change it.
+ */
 export function productRoutes(deps: { database: Database }): Route[] {
   const { database } = deps;
   const where = (businessId: string, id: string) =>

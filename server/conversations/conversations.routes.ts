@@ -17,9 +17,9 @@ import { listConversationItems, loadConversationItem } from './conversation-item
 import { listMessages, loadConversationDetail, markRead } from './conversation-detail.pg';
 
 /**
- * api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
+ * docs/api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
  * orders and timeline, and the agent's commands, which go through the conversation's actor.
- * `POST /api/conversations/:id/read` is an addition (README, "Conversations API").
+ * `POST /api/conversations/:id/read` was added to the original contract (docs/api.md, "Routes").
  */
 export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   const { database } = deps;

@@ -4,7 +4,9 @@ import { defineRoute, json, type Route } from '../http/route';
 import type { DemoDelivery, DemoOutbox } from './demo-outbox';
 import { simulatedCustomerById } from './simulated-customers';
 
-/** The two send shapes `graph-sender.ts` posts (wire-specs.md §2): WhatsApp Cloud and Send API. */
+/**
+ * The two send shapes `graph-sender.ts` posts (docs/wire-specs.md §2): WhatsApp Cloud and Send API.
+ */
 const whatsappSend = z.object({
   messaging_product: z.literal('whatsapp'),
   to: z.string().min(1),

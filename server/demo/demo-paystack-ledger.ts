@@ -78,7 +78,7 @@ const GATEWAY_RESPONSE: Record<DemoChargeStatus, string> = {
 
 /**
  * A transaction as Paystack's verify `data` and its `charge.*` webhook `data` carry it
- * (wire-specs.md §5), trimmed to fields a receiver reads, with a test card's authorization.
+ * (docs/wire-specs.md §5), trimmed to fields a receiver reads, with a test card's authorization.
  */
 export function chargeOf(tx: DemoTransaction): Record<string, unknown> {
   const paidAt = tx.status === 'success' ? (tx.settledAt?.toISOString() ?? null) : null;

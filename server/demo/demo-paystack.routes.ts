@@ -18,7 +18,7 @@ export interface DemoPaystackDeps {
   nodeUrl(): string;
 }
 
-/** Paystack's error envelope: `{"status": false, "message": "…"}` (wire-specs.md §5). */
+/** Paystack's error envelope: `{"status": false, "message": "…"}` (docs/wire-specs.md §5). */
 const paystackError = (status: number, message: string): Reply =>
   json({ status: false, message }, status);
 

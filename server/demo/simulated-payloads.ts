@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Channel } from '../../shared/domain';
 
 /**
- * Webhook bodies as Meta sends them (wire-specs.md §1.4–1.6), for the demo's simulated
+ * Webhook bodies as Meta sends them (docs/wire-specs.md §1.4–1.6), for the demo's simulated
  * customers, signed with the app secret exactly like Meta signs them.
  */
 export function customerText(

@@ -7,9 +7,9 @@ const BLOCK_MS = 1000;
 
 /**
  * One Redis stream per shard (`in:{shard}`), read only by the shard's owner: per-key order
- * needs one reader per stream (architecture.md §2.2). Plain XREAD from the last seen ID, no
- * consumer group: after a restart or a takeover the owner sweeps the inbox instead, which is
- * also what covers a flushed or restarted Redis.
+ * needs one reader per stream (docs/architecture.md, "Routing and the sweep"). Plain XREAD from the
+ * last seen ID, no consumer group: after a restart or a takeover the owner sweeps the inbox
+ * instead, which is also what covers a flushed or restarted Redis.
  */
 export function createRedisHintBus(redis: Redis, prefix: string, log: Logger): HintBus {
   const key = (shard: number) => `${prefix}in:${shard}`;

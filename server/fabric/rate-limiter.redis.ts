@@ -45,7 +45,8 @@ export function createRedisRateLimiter(
         })) as [number, number, number];
         return { allowed: allowed === 1, remaining, retryAfterMs: Math.max(0, retryAfterMs) };
       } catch (err) {
-        // Fail open: losing Redis must not take the API down with it (DESIGN.md, Topology).
+        // Fail open: losing Redis must not take the API down with it (docs/architecture.md,
+        // "Topology").
         log.warn(
           { event: 'rate_limit.degraded', limiter: options.name, err },
           'rate limiter unavailable',

@@ -162,7 +162,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       if (!ex.aborted) sendReply(ex, reply, requestId);
       return reply.status ?? 200;
     } catch (err) {
-      // A failed signature counts against the limit even on signed routes (api.md).
+      // A failed signature counts against the limit even on signed routes (docs/api.md,
+      // "Conventions").
       if (mode === 'signed' && err instanceof AppError && err.code === 'unauthorized') {
         const verdict = await options.ipLimiter.hit(ip);
         if (!verdict.allowed) throw rateLimitError(verdict.retryAfterMs);

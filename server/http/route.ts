@@ -83,7 +83,7 @@ export interface Reply {
 
 /**
  * How a route counts against the per-IP limit. `signed` routes (provider webhooks) are counted
- * only when the handler rejects the signature (api.md, Conventions).
+ * only when the handler rejects the signature (docs/api.md, "Conventions").
  */
 export type RateLimitMode = 'ip' | 'signed' | 'none';
 

@@ -1,6 +1,6 @@
 /**
  * Paths that only vulnerability scanners ask for. They are answered 404 before routing, rate
- * limiting or body reading, and counted (api.md, Conventions).
+ * limiting or body reading, and counted (docs/api.md, "Conventions").
  */
 const SCANNER_PATTERNS: readonly RegExp[] = [
   /^\/\.env/, // .env, .env.local, .env.bak

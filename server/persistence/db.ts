@@ -54,7 +54,8 @@ export interface Database {
   /**
    * A connection of its own for shard-lease renewal and membership: a pool saturated by
    * requests and transitions (or blocked on a frozen peer's locks) must not starve the lease,
-   * or this node loses its shards while healthy (architecture.md §2.5).
+   * or this node loses its shards while healthy (docs/architecture.md, "Shards, leases and
+   * fencing").
    */
   readonly control: SqlExecutor;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;

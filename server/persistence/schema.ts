@@ -451,9 +451,9 @@ export const auditLog = pgTable(
 );
 
 /**
- * Shard leases (architecture.md §2.1). `epoch` is the fencing token: every transition
- * transaction reads it `for share` and aborts if it is not the epoch its node was granted.
- * Expiry is compared with the database clock, so node clock skew does not matter.
+ * Shard leases (docs/architecture.md, "Shards, leases and fencing"). `epoch` is the fencing token:
+ * every transition transaction reads it `for share` and aborts if it is not the epoch its node was
+ * granted. Expiry is compared with the database clock, so node clock skew does not matter.
  */
 export const shardLeases = pgTable('shard_leases', {
   shard: integer('shard').primaryKey(),
@@ -639,8 +639,9 @@ export const aiUsage = pgTable(
 );
 
 /**
- * The business's realtime feed (api.md, "Socket.io"): every durable dashboard event with its
- * per-business `seq`, so a client that missed some can ask for them (`resync`). Pruned by age.
+ * The business's realtime feed (docs/architecture.md, "Realtime"): every durable dashboard event
+ * with its per-business `seq`, so a client that missed some can ask for them (`resync`). Pruned by
+ * age.
  */
 export const feedEvents = pgTable(
   'feed_events',

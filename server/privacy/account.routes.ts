@@ -28,7 +28,7 @@ async function eraseBusiness(tx: Db, businessId: string): Promise<string[]> {
   return ids;
 }
 
-/** The business's own privacy rights (api.md, "Privacy"): export and erasure. Owner only. */
+/** The business's own privacy rights (docs/api.md, "Privacy"): export and erasure. Owner only. */
 export function accountRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;

@@ -6,7 +6,7 @@ import { defineRoute, json, noContent, type Route } from '../http/route';
 import type { RouteDeps } from '../route-deps';
 import { eraseContact, setContactConsent } from './contacts.pg';
 
-/** Per-contact privacy rights (api.md, "Privacy"): consent and erasure. */
+/** Per-contact privacy rights (docs/api.md, "Privacy"): consent and erasure. */
 export function contactRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   return [

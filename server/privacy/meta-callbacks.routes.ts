@@ -64,7 +64,10 @@ async function settleLater(deps: RouteDeps, ctx: RequestContext<unknown, Buffer>
   }
 }
 
-/** Meta's deauthorize and data-deletion callbacks and the deletion status page (api.md). */
+/**
+ * Meta's deauthorize and data-deletion callbacks and the deletion status page (docs/api.md,
+ * "Privacy").
+ */
 export function metaCallbackRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;

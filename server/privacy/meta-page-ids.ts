@@ -46,7 +46,7 @@ const graphErrorSchema = z.object({
   error: z.object({ code: z.number(), is_transient: z.boolean().optional() }),
 });
 
-/** Meta's own trouble and rate limits (wire-specs.md §2.4): worth asking again later. */
+/** Meta's own trouble and rate limits (docs/wire-specs.md §2.4): worth asking again later. */
 const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
 /** A person is on few Pages of one business; this only stops a cursor that never ends. */
 const MAX_PAGES = 20;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * Meta's `signed_request` (data-deletion and deauthorize callbacks): `<sig>.<payload>`, both
  * base64url. `sig` is HMAC-SHA256 with the app secret over the *encoded* payload string as
- * received (wire-specs.md §3), compared in constant time; the decoded payload must name the
+ * received (docs/wire-specs.md §3), compared in constant time; the decoded payload must name the
  * algorithm HMAC-SHA256.
  */
 const payloadSchema = z

@@ -3,9 +3,9 @@ import type { ServerOptions } from 'socket.io';
 import type { Redis } from '../fabric/redis';
 
 /**
- * socket.io across nodes through one Redis stream (architecture.md §4.4: the streams adapter
- * survives short Redis outages by resuming from its offset, which pub/sub cannot). The adapter
- * duplicates the client for its blocking reads; our clients time commands out after 2 s, so
+ * socket.io across nodes through one Redis stream (docs/architecture.md, "Realtime": the streams
+ * adapter survives short Redis outages by resuming from its offset, which pub/sub cannot). The
+ * adapter duplicates the client for its blocking reads; our clients time commands out after 2 s, so
  * each XREAD blocks for 1 s at most.
  *
  * The adapter re-polls at once when a read fails. Our clients fail fast while disconnected

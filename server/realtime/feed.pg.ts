@@ -61,7 +61,7 @@ export async function currentFeedSeq(sql: SqlExecutor, businessId: string): Prom
 }
 
 /**
- * What a client missed after `sinceSeq` (style.md rule 14: the socket is already in the
+ * What a client missed after `sinceSeq` (docs/style.md rule 14: the socket is already in the
  * business room when this runs, so anything committed after the read reaches it live, and the
  * client drops duplicates by seq). Too far behind, or behind what is retained → `reset`.
  */

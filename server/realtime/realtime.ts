@@ -14,13 +14,13 @@ import { authenticateSocket } from './socket-auth';
 import { onConnection, type RealtimeServer } from './socket.handlers';
 
 /**
- * socket.io on the node's uWS app (api.md "Socket.io"; architecture.md §4): websocket only,
- * rooms `biz:<id>`, `biz:<id>:managers`, `user:<id>`, `conv:<id>`, every broadcast to one room
- * (uWS fast publish). Across nodes the adapter (Redis Streams when REDIS_URL is set) carries
- * broadcasts and `disconnectSockets`.
+ * socket.io on the node's uWS app (docs/api.md, "Socket.io"; docs/architecture.md, "Realtime"):
+ * websocket only, rooms `biz:<id>`, `biz:<id>:managers`, `user:<id>`, `conv:<id>`, every broadcast
+ * to one room (uWS fast publish). Across nodes the adapter (Redis Streams when REDIS_URL is set)
+ * carries broadcasts and `disconnectSockets`.
  *
- * uWS drops frames to a socket past `maxBackpressure` (DESIGN.md, "Facts measured"), so the
- * durable events go through the feed (feed-publisher.ts) and clients heal with `resync`.
+ * uWS drops frames to a socket past `maxBackpressure` (docs/architecture.md, "Facts measured"), so
+ * the durable events go through the feed (feed-publisher.ts) and clients heal with `resync`.
  *
  * One per process: socket.io's uWS support patches `Adapter.prototype` globally and publishes
  * through the app attached last.

@@ -1,6 +1,6 @@
 /**
  * Room names. Every broadcast targets exactly one room, so socket.io on uWS takes its fast
- * path (`app.publish`; architecture.md §4.1: one room, no `except`).
+ * path (`app.publish`; docs/architecture.md, "Realtime": one room, no `except`).
  */
 export const businessRoom = (businessId: string) => `biz:${businessId}`;
 /** Owners and admins of a business (commerce notices). */

@@ -54,7 +54,7 @@ const fail = (code: ErrorCode): Ack<never> => ({
   error: { code, message: DEFAULT_ERROR_MESSAGE[code] },
 });
 
-/** Acks never throw (style.md rule 12); a client that sent no callback gets nothing. */
+/** Acks never throw (docs/style.md rule 12); a client that sent no callback gets nothing. */
 function answer<T>(ack: unknown, work: () => Promise<Ack<T>>, log: Logger, what: string) {
   const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
   work().then(reply, (err: unknown) => {
@@ -101,7 +101,7 @@ export function onConnection(io: RealtimeServer, deps: SocketHandlerDeps) {
       deps.presence.leave(me.businessId, entry);
     });
 
-    // Subscribe first (joined above), then read the position (style.md rule 14): anything
+    // Subscribe first (joined above), then read the position (docs/style.md rule 14): anything
     // committed after this read reaches the socket live.
     currentFeedSeq(database.sql, me.businessId).then(
       (seq) => {

@@ -260,9 +260,10 @@ export interface CommitDeps {
 }
 
 /**
- * The one transaction per batch (DESIGN.md data flow, step 5): fencing check, snapshot at the
- * expected version, event log, effect jobs and outbound messages, timers, the registered
- * projectors' read models (timeline, analytics…), inbox marked processed. No statement needs another's answer, so they all go out as one pipeline: BEGIN,
+ * The one transaction per batch (docs/architecture.md, "One transaction per batch"): fencing
+ * check, snapshot at the expected version, event log, effect jobs and outbound messages, timers,
+ * the registered projectors' read models (timeline, analytics…), inbox marked processed. No
+ * statement needs another's answer, so they all go out as one pipeline: BEGIN,
  * one round trip, COMMIT, whatever the batch holds. Nothing outside the database happens here;
  * effects exist only once this commits. Returns what changed and the conversation to cache.
  */

@@ -28,10 +28,11 @@ export interface LeaseManager {
 }
 
 /**
- * Shard ownership with fencing (architecture.md §2.1, §6.1). Leases and their epochs live in
- * PostgreSQL because that is where the transition transaction checks them: a claim takes the
- * row `for update`, a transition reads it `for key share`, so a takeover and a stale owner's
- * commit serialise. Membership is a heartbeat table; shards are split by rendezvous hashing.
+ * Shard ownership with fencing (docs/architecture.md, "Shards, leases and fencing"). Leases and
+ * their epochs live in PostgreSQL because that is where the transition transaction checks them: a
+ * claim takes the row `for update`, a transition reads it `for key share`, so a takeover and a
+ * stale owner's commit serialise. Membership is a heartbeat table; shards are split by rendezvous
+ * hashing.
  */
 export function createLeaseManager(options: LeaseOptions): LeaseManager {
   const { sql, nodeId, log } = options;

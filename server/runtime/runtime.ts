@@ -94,7 +94,7 @@ export interface Runtime {
 }
 
 /**
- * The actor host of one node (DESIGN.md, "One inbound message, end to end", steps 3–7):
+ * The actor host of one node (docs/architecture.md, "One inbound message, end to end", steps 3–7):
  * inbox, shard leases with fencing, hints through the fabric with a sweep behind them,
  * per-conversation mailboxes, effect jobs on pg-boss and durable timers.
  */

@@ -64,9 +64,10 @@ function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
 }
 
 /**
- * `GET|PUT /api/ai-settings` (api.md); a PUT replaces the whole settings object. Models must be
- * on the operator's list (`GET /api/ai-settings/offer`); a budget above the operator's is kept,
- * as the business's own ceiling, and the operator's applies (the smaller one always does).
+ * `GET|PUT /api/ai-settings` (docs/api.md, "Integrations and settings"); a PUT replaces the whole
+ * settings object. Models must be on the operator's list (`GET /api/ai-settings/offer`); a budget
+ * above the operator's is kept, as the business's own ceiling, and the operator's applies (the
+ * smaller one always does).
  */
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;

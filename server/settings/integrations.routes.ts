@@ -74,7 +74,7 @@ function requireProof(
 }
 
 /**
- * Channel accounts (api.md, "Integrations and settings"): a token is stored only after the
+ * Channel accounts (docs/api.md, "Integrations and settings"): a token is stored only after the
  * Graph API confirms it controls the account, on connecting and on every token change (PATCH
  * rotates in place, so the account is never unrouted in between). Tokens in encrypted, masks out.
  */

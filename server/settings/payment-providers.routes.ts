@@ -31,7 +31,10 @@ function providerParam(value: string): PaymentProvider {
   return parsed.data;
 }
 
-/** A tenant's payment provider keys (api.md): encrypted at rest, masked on the way out. */
+/**
+ * A tenant's payment provider keys (docs/api.md, "Integrations and settings"): encrypted at rest,
+ * masked on the way out.
+ */
 export function paymentProviderRoutes(deps: RouteDeps): Route[] {
   const { database, box } = deps;
   const view = (

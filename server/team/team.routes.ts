@@ -28,7 +28,7 @@ async function manageableMember(tx: Db, auth: AuthContext, targetId: string, ver
   return member;
 }
 
-/** The team list and member management (api.md, "Auth and accounts"). */
+/** The team list and member management (docs/api.md, "Auth and accounts"). */
 export function teamRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   return [

@@ -10,11 +10,11 @@ import { spawnNode, type SpawnedNode } from '../helpers/spawn-node';
 import { TEST_SECRETS } from '../helpers/test-node';
 
 /**
- * DESIGN.md guarantees 1–3 and 7 under chaos, with three real node processes: webhooks are
- * posted to random nodes while one node is `kill -9`ed, another is frozen with SIGSTOP past its
- * lease and resumed, and Redis is flushed. Afterwards every accepted event is applied exactly
- * once, in inbox order per conversation, no effect job exists twice, and no commit happened
- * under a lease epoch older than one already used for the same conversation.
+ * Guarantees 1–3 and 7 (docs/architecture.md, "Guarantees") under chaos, with three real node
+ * processes: webhooks are posted to random nodes while one node is `kill -9`ed, another is frozen
+ * with SIGSTOP past its lease and resumed, and Redis is flushed. Afterwards every accepted event is
+ * applied exactly once, in inbox order per conversation, no effect job exists twice, and no commit
+ * happened under a lease epoch older than one already used for the same conversation.
  *
  * Redis: a database of its own (index 7) so that the flush hits only this cluster's keys, not
  * other suites sharing the server.

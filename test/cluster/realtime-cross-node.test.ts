@@ -13,9 +13,10 @@ import { TEST_SECRETS } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
 
 /**
- * DESIGN.md guarantee 8 across processes: two nodes on one PostgreSQL and one Redis. Webhooks
- * go to node B; a dashboard on node A sees every conversation change, through the Redis
- * Streams adapter for whatever B's shards commit, in one consecutive per-business seq order.
+ * Guarantee 8 (docs/architecture.md, "Guarantees") across processes: two nodes on one PostgreSQL
+ * and one Redis. Webhooks go to node B; a dashboard on node A sees every conversation change,
+ * through the Redis Streams adapter for whatever B's shards commit, in one consecutive per-business
+ * seq order.
  */
 
 const haveServices = await requireServices('realtime cross-node', 'postgres', 'redis');

@@ -11,7 +11,7 @@ import { requireBinaries } from '../helpers/binaries';
 /**
  * docker-compose.yml as Docker Compose itself reads it, without a Docker engine: Debian's
  * docker-compose validates and interpolates it (`config`), and the resolved file is checked
- * against what the deployment promises (README, "Deployment").
+ * against what the deployment promises (docs/operations.md, "Deployment").
  */
 const SUITE = 'deploy: docker-compose.yml';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 
 /**
  * Where the real services are. Outside CI an absent service skips its suites with a loud
- * notice; under CI=true it is a failure (README, "Tests").
+ * notice; under CI=true it is a failure (README.md, "Tests").
  */
 export const ADMIN_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -12,11 +12,11 @@ import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 import { postMetaText } from '../helpers/meta';
 
 /**
- * DESIGN.md guarantee 8: "a dropped broadcast is detected and healed". During a burst the
- * dashboard loses entries three ways: frames uWS drops past a tiny `maxBackpressure`, entries
- * stored but never broadcast (a node dying between its feed insert and its emit), and its
- * connection cut mid-burst. The feed client must still end with every conversation at its
- * latest version and its seq at the business's counter.
+ * Guarantee 8 (docs/architecture.md, "Guarantees"): "a dropped broadcast is detected and healed".
+ * During a burst the dashboard loses entries three ways: frames uWS drops past a tiny
+ * `maxBackpressure`, entries stored but never broadcast (a node dying between its feed insert and
+ * its emit), and its connection cut mid-burst. The feed client must still end with every
+ * conversation at its latest version and its seq at the business's counter.
  */
 
 const haveServices = await requireServices('realtime gap [full]', 'postgres', 'redis');

@@ -20,7 +20,7 @@ import { createCluster, MODES, TEST_SECRETS, type Cluster } from '../helpers/tes
 import { postMetaText } from '../helpers/meta';
 
 /**
- * Dashboards over socket.io on the node's uWS app (api.md "Socket.io"): the handshake, the
+ * Dashboards over socket.io on the node's uWS app (docs/api.md, "Socket.io"): the handshake, the
  * feed, tenant isolation, watch/typing/presence and access changes. One node per file: socket.io
  * patches the adapter for uWS process-wide (server/realtime/realtime.ts).
  */

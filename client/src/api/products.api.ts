@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { api } from './client';
 
 /**
- * The catalog (api.md, "Integrations and settings": `GET|POST /api/products`,
+ * The catalog (docs/api.md, "Integrations and settings": `GET|POST /api/products`,
  * `PATCH|DELETE /api/products/:id`). Its zod schema joins `shared/` with the commerce routes;
  * until then this mirrors the contract, and a server without the routes answers 404, which
  * the page explains.

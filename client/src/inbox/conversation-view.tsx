@@ -143,9 +143,9 @@ function LoadedConversation({
     [id, open, onItem, toast],
   );
 
-  // The machine's guards (README, "Conversations API"): only a conversation in handoff can be
-  // claimed; only the assignee may release or close an assigned one; owners and admins may
-  // close an unassigned one.
+  // The machine's guards (docs/architecture.md, "The conversation machine"): only a conversation
+  // in handoff can be claimed; only the assignee may release or close an assigned one; owners and
+  // admins may close an unassigned one.
   const canClaim = detail.state === 'handoff' && !mine;
   const canRelease = !finished && mine;
   const canClose = !finished && (mine || (detail.assigneeId === null && manager));

@@ -8,7 +8,7 @@ import {
 import { api } from '../api/client';
 import { filterQuery, type InboxFilter } from './conversation-store';
 
-/** api.md, "Conversations", parsed with the shared schemas the server answers with. */
+/** docs/api.md, "Conversations", parsed with the shared schemas the server answers with. */
 
 export const PAGE_SIZE = 50;
 /** The most one page may hold (the API's maximum). */

@@ -17,7 +17,7 @@ import type { AnalyticsSummary } from '../../../shared/analytics.schema';
 import { createFeedSequencer, type FeedSequencer } from './feed-sequencer';
 
 /**
- * The dashboard's live feed (api.md "Socket.io"), framework-free so the React app, node tests
+ * The dashboard's live feed (docs/api.md, "Socket.io"), framework-free so the React app, node tests
  * and the fan-out bench share it. It connects with a token getter (read again on every
  * connection attempt), applies feed entries in `seq` order through `feed-sequencer.ts`, asks
  * `resync` when a hole outlives its grace or after a reconnect, and calls `onReset` when the

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEntry, ResyncResult } from '../../../shared/realtime.events';
 import { createFeedSequencer } from './feed-sequencer';
 
-/** The feed client's ordering contract, on virtual time (style.md rule 9). */
+/** The feed client's ordering contract, on virtual time (docs/style.md rule 9). */
 
 function conv(seq: number, id: string, version: number): FeedEntry {
   const at = '2026-11-26T00:00:00.000Z';

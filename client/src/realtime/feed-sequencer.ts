@@ -9,7 +9,8 @@ import type { FeedEntry, ResyncResult } from '../../../shared/realtime.events';
  * - An entry past a hole is buffered. Two nodes publish one business's feed concurrently and
  *   their broadcasts can cross, so a hole gets a short grace (`gapGraceMs`) before it counts as
  *   a loss; then `requestResync(seq)` is called once (uWS drops frames to a socket past its
- *   backpressure limit, DESIGN.md "Facts measured", so losses are expected, not exceptional).
+ *   backpressure limit, docs/architecture.md, "Facts measured", so losses are expected, not
+ * exceptional).
  * - Ephemeral events and `hello` carry the business's latest seq: `observeSeq` treats a higher
  *   one as a hole too.
  * - Per conversation the highest `version` seen wins: an older (or equal) conversation event

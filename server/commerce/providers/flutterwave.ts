@@ -9,7 +9,7 @@ import {
   type Verification,
 } from './provider';
 
-/** wire-specs.md §6: `{status: "success" | "error", message, data}`. */
+/** docs/wire-specs.md §6: `{status: "success" | "error", message, data}`. */
 const envelope = <T extends z.ZodType>(data: T) =>
   z.object({ status: z.string(), message: z.string().default(''), data: data.nullish() });
 

@@ -8,7 +8,7 @@ import {
   type Verification,
 } from './provider';
 
-/** wire-specs.md §5: `{status, message, data}`; `status: true` only means the call worked. */
+/** docs/wire-specs.md §5: `{status, message, data}`; `status: true` only means the call worked. */
 const envelope = <T extends z.ZodType>(data: T) =>
   z.object({ status: z.boolean(), message: z.string().default(''), data: data.nullish() });
 

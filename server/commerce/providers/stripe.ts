@@ -13,7 +13,7 @@ const MIN_EXPIRY_S = 31 * 60;
 const MAX_EXPIRY_S = 24 * 60 * 60 - 60;
 
 /**
- * `STRIPE_API_URL` as stripe-node's `host`/`port`/`protocol` (wire-specs.md §4.4): a bare
+ * `STRIPE_API_URL` as stripe-node's `host`/`port`/`protocol` (docs/wire-specs.md §4.4): a bare
  * hostname, and a non-default host overrides every Stripe base address.
  */
 export function stripeClientOptions(apiUrl: string | undefined): Stripe.StripeConfig {

@@ -6,7 +6,7 @@ import type { PaymentNotice } from './payment-notice';
 const safeEqual = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
 /**
- * Flutterwave v3 (wire-specs.md §6): `verif-hash` is the dashboard secret hash verbatim,
+ * Flutterwave v3 (docs/wire-specs.md §6): `verif-hash` is the dashboard secret hash verbatim,
  * compared in constant time. Failing that, the newer `flutterwave-signature` is accepted when it
  * is base64 HMAC-SHA256 of the raw body keyed by the same hash (the variant several
  * integrations use; Flutterwave documents no algorithm). Either way the payment is re-verified

@@ -4,7 +4,7 @@ import type { PaymentNotice } from './payment-notice';
 
 /**
  * `x-paystack-signature`: lowercase hex HMAC-SHA512 of the raw body keyed by the business's
- * secret key (wire-specs.md §5), compared in constant time (Paystack's own sample uses `==`).
+ * secret key (docs/wire-specs.md §5), compared in constant time (Paystack's own sample uses `==`).
  */
 export function verifyPaystackSignature(
   rawBody: Buffer,

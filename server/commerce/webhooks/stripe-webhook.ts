@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fromStripeAmount } from '../providers/stripe-amounts';
 import type { PaymentNotice } from './payment-notice';
 
-/** The part of a Checkout Session Parley reads (wire-specs.md §4.2). */
+/** The part of a Checkout Session Parley reads (docs/wire-specs.md §4.2). */
 const sessionSchema = z.object({
   id: z.string(),
   object: z.literal('checkout.session'),
@@ -21,7 +21,7 @@ const OUTCOMES: Record<string, 'succeeded' | 'failed'> = {
 
 /**
  * `Stripe-Signature` checked by stripe-node's `constructEvent` on the raw bytes with the
- * business's endpoint secret (wire-specs.md §4.1: HMAC-SHA256 of `t.body`, any `v1`, 300 s
+ * business's endpoint secret (docs/wire-specs.md §4.1: HMAC-SHA256 of `t.body`, any `v1`, 300 s
  * tolerance). Returns null when the signature does not hold; throws nothing for a bad body.
  */
 export function verifyStripeEvent(
