@@ -88,11 +88,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       nodeId: config.nodeId,
       projectors: [timelineProjector, analyticsProjector, aiHealthProjector],
       databaseUrl: config.database.kind === 'postgres' ? config.database.url : null,
-      leaseTtlMs: config.runtime.leaseTtlMs,
-      leaseTickMs: config.runtime.leaseTickMs,
-      checkoutTtlMs: config.runtime.checkoutTtlMs,
-      handoffWaitMs: config.runtime.handoffWaitMs,
-      aiReplyConcurrency: config.runtime.aiReplyConcurrency,
+      settings: config.runtime,
     });
     const box = createSecretBox(config.secrets.encryptionKeys);
     const email = openEmailOutbox(config, runtime, database, log);

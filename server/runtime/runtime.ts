@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../persistence/db';
+import type { Config } from '../config';
 import type { Fabric } from '../ports';
 import type { Committed, CreatedMessage } from './apply';
 import {
@@ -34,19 +35,15 @@ export interface RuntimeOptions {
   projectors: readonly Projector[];
   /** PostgreSQL URL for pg-boss's own pool; absent on the embedded PGlite. */
   databaseUrl: string | null;
-  leaseTtlMs?: number;
-  leaseTickMs?: number;
+  /** Lease, checkout, handoff and AI-reply figures: the config's, defaulted only there. */
+  settings: Config['runtime'];
+  /** Engine constants; tests shorten them. */
   sweepMs?: number;
   timerMs?: number;
   batchSize?: number;
   concurrency?: number;
-  /** Workers for the AI-reply queue on this node (the other queues have one each). */
-  aiReplyConcurrency?: number;
   cacheSize?: number;
   maxAttempts?: number;
-  /** For conversations that have not seen an event yet. */
-  checkoutTtlMs?: number;
-  handoffWaitMs?: number;
 }
 
 export interface CommandOutcome {
@@ -142,8 +139,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     cacheSize: options.cacheSize ?? 10_000,
     maxAttempts: options.maxAttempts ?? 5,
     defaults: {
-      checkoutTtlMs: options.checkoutTtlMs ?? 24 * 60 * 60 * 1000,
-      handoffWaitMs: options.handoffWaitMs ?? 15 * 60 * 1000,
+      checkoutTtlMs: options.settings.checkoutTtlMs,
+      handoffWaitMs: options.settings.handoffWaitMs,
     },
   });
 
@@ -153,8 +150,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     sql: database.control,
     nodeId,
     log,
-    leaseTtlMs: options.leaseTtlMs ?? 3000,
-    tickMs: options.leaseTickMs ?? 500,
+    leaseTtlMs: options.settings.leaseTtlMs,
+    tickMs: options.settings.leaseTickMs,
     onGained: (gained) => void sweep(gained.map((g) => g.shard)),
     onLost: (shards) => executor.forget(shards),
     drain: (shards) => executor.drain(shards),
@@ -290,7 +287,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     for (const queue of handlers.keys()) {
       const workers =
-        queue === EFFECT_QUEUES.requestAiReply ? (options.aiReplyConcurrency ?? 4) : 1;
+        queue === EFFECT_QUEUES.requestAiReply ? options.settings.aiReplyConcurrency : 1;
       await workEagerly<EffectJob>(queue, workers, (job) => runEffect(queue, job));
     }
     if (sender) {
