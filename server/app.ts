@@ -8,7 +8,7 @@ import { createAccessTokens } from './auth/access-tokens';
 import { createAuthLimits } from './auth/auth-limits';
 import { authRoutes } from './auth/auth.routes';
 import { createAuthenticator } from './auth/authenticator';
-import { createPasswords } from './auth/passwords';
+import type { Passwords } from './auth/passwords';
 import { passwordRoutes } from './auth/password.routes';
 import { sessionRoutes } from './auth/session.routes';
 import { twoFactorRoutes } from './auth/two-factor.routes';
@@ -22,7 +22,7 @@ import type { EmailOutbox } from './email/email-outbox';
 import { demoPaystackRoutes } from './demo/demo-paystack.routes';
 import type { Commerce } from './commerce/commerce';
 import { conversationRoutes } from './conversations/conversations.routes';
-import { createSecretBox } from './crypto/secret-box';
+import type { SecretBox } from './crypto/secret-box';
 import { createHttpApp, type HttpApp } from './http/http-app';
 import type { Route } from './http/route';
 import { createStaticFiles, type StaticFiles } from './http/static-files';
@@ -48,6 +48,11 @@ export interface AppDeps {
   config: Config;
   log: Logger;
   database: Database;
+  /** The node's one key ring and one password hasher (its bcrypt lanes are per instance). */
+  box: SecretBox;
+  passwords: Passwords;
+  /** This node's own URL; known once it listens (used when PUBLIC_URL is not set). */
+  nodeUrl: () => string;
   fabric: Fabric;
   runtime: Runtime;
   /** The node's registry, when parts built before the app (the AI) register metrics on it. */
@@ -87,10 +92,14 @@ export interface App {
   readonly realtime: Realtime;
   /** The built web app this node serves, when `npm run build` has made it. */
   readonly staticFiles: StaticFiles;
-  /** Tells the app its own URL once it listens (used when PUBLIC_URL is not set). */
-  setNodeUrl(url: string): void;
-  /** Stop accepting, let in-flight requests finish (bounded), then close every pool. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops accepting and lets in-flight requests finish (bounded). The first half of the node's
+   * shutdown: the composition root then stops what it started (commerce, the runtime) before
+   * `close`.
+   */
+  drain(): Promise<void>;
+  /** Closes what the app opened (the realtime server), after the runtime's last commits. */
+  close(): Promise<void>;
 }
 
 /** Wires the product from already-opened adapters; `main.ts` opens them. */
@@ -98,7 +107,7 @@ export function createApp(deps: AppDeps): App {
   const { config, log, database, fabric, runtime } = deps;
   const metrics = deps.metrics ?? createMetrics({ nodeId: config.nodeId });
   let draining = false;
-  let nodeUrl = `http://localhost:${config.port}`;
+  const { nodeUrl } = deps;
 
   const ipLimiter = fabric.rateLimiter({
     name: 'ip',
@@ -114,9 +123,9 @@ export function createApp(deps: AppDeps): App {
   const routeDeps: RouteDeps = {
     access,
     database,
-    box: createSecretBox(config.secrets.encryptionKeys),
+    box: deps.box,
     tokens,
-    passwords: createPasswords(config.auth.bcryptCost),
+    passwords: deps.passwords,
     limits: createAuthLimits(fabric, {
       attemptsPerAccount: config.auth.loginAttemptsPerAccount,
       attemptsPerIp: config.auth.loginAttemptsPerIp,
@@ -124,7 +133,7 @@ export function createApp(deps: AppDeps): App {
     }),
     metaAppSecret: config.secrets.metaAppSecret,
     runtime,
-    baseUrl: () => config.publicUrl ?? nodeUrl,
+    baseUrl: () => config.publicUrl ?? nodeUrl(),
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
     metaDeletions: deps.metaDeletions,
     email: deps.email,
@@ -164,7 +173,7 @@ export function createApp(deps: AppDeps): App {
           box: routeDeps.box,
           log,
           publicUrl: routeDeps.baseUrl,
-          nodeUrl: () => nodeUrl,
+          nodeUrl,
         })
       : []),
     ...conversationRoutes(routeDeps),
@@ -211,8 +220,7 @@ export function createApp(deps: AppDeps): App {
 
   analytics.pusher.setEmitter((businessId, summary) => realtime.emitAnalytics(businessId, summary));
 
-  let shuttingDown: Promise<void> | null = null;
-  async function shutdown() {
+  async function drain() {
     draining = true;
     http.stopListening();
     analytics.pusher.stop();
@@ -224,25 +232,6 @@ export function createApp(deps: AppDeps): App {
         'requests still in flight at shutdown',
       );
     }
-    await deps.commerce
-      .stop()
-      .catch((err: unknown) =>
-        log.error({ event: 'shutdown.commerce_failed', err }, 'commerce stop failed'),
-      );
-    // Hands the shards over after their mailboxes drain, so peers resume without waiting.
-    await runtime
-      .stop()
-      .catch((err: unknown) =>
-        log.error({ event: 'shutdown.runtime_failed', err }, 'runtime stop failed'),
-      );
-    // After the runtime: its last commits still reach the feed. Dashboards then reconnect to
-    // another node and resync from their seq.
-    await realtime
-      .close()
-      .catch((err: unknown) =>
-        log.error({ event: 'shutdown.realtime_failed', err }, 'realtime close failed'),
-      );
-    await Promise.allSettled([fabric.close(), database.close()]);
   }
 
   return {
@@ -255,9 +244,13 @@ export function createApp(deps: AppDeps): App {
     database,
     realtime,
     staticFiles,
-    setNodeUrl(url) {
-      nodeUrl = url.replace(/\/+$/, '');
-    },
-    shutdown: () => (shuttingDown ??= shutdown()),
+    drain,
+    // Dashboards reconnect to another node and resync from their seq.
+    close: () =>
+      realtime
+        .close()
+        .catch((err: unknown) =>
+          log.error({ event: 'shutdown.realtime_failed', err }, 'realtime close failed'),
+        ),
   };
 }

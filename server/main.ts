@@ -16,6 +16,7 @@ import { createMetrics } from './metrics';
 import { ensurePrivateDir } from './private-dir';
 import { openDatabase, type Database } from './persistence/db';
 import type { Fabric } from './ports';
+import type { OutboundSender } from './runtime/effects';
 import { createRuntime, type Runtime } from './runtime/runtime';
 import { createPasswords } from './auth/passwords';
 import { createContactProfiles } from './channels/contact-profiles';
@@ -49,11 +50,12 @@ export interface StartOptions {
   log?: Logger;
   extraRoutes?: AppDeps['extraRoutes'];
   /**
-   * Registers effect handlers and the outbound sender before the runtime starts. Runs after the
-   * node's own handlers are registered (AI, commerce, the Graph sender), so a test may replace
-   * or add to them.
+   * Registers effect handlers before the runtime starts. Runs after the node's own handlers are
+   * registered (AI, commerce), so a test may replace or add to them.
    */
   configureRuntime?: (runtime: Runtime) => void;
+  /** What sends outbound messages; the Graph API sender unless a test records them. */
+  outboundSender?: OutboundSender;
   /** Business AI settings; until the settings table is wired, defaults from the API keys. */
   aiSettings?: AiSettingsSource;
 }
@@ -72,6 +74,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   // The demo shop pays through this node's Paystack stand-in, known once the shop is seeded.
   let demoPaystack: { businessId: string; apiUrl: string } | null = null;
+  // This node's own URL, once it listens.
+  let nodeUrl = `http://localhost:${config.port}`;
+  let stopping: Promise<void> | null = null;
   try {
     await database.migrate();
     if (config.redis) {
@@ -81,8 +86,15 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     } else {
       fabric = createMemoryFabric();
     }
+    const box = createSecretBox(config.secrets.encryptionKeys);
+    const passwords = createPasswords(config.auth.bcryptCost);
+    // Known once listening: the demo's Graph stand-in lives on this node.
+    let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     runtime = createRuntime({
       database,
+      sender:
+        options.outboundSender ??
+        createGraphSender({ database, box, graphUrl: () => graphUrl, log }),
       fabric,
       log,
       nodeId: config.nodeId,
@@ -90,12 +102,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       databaseUrl: config.database.kind === 'postgres' ? config.database.url : null,
       settings: config.runtime,
     });
-    const box = createSecretBox(config.secrets.encryptionKeys);
     const email = openEmailOutbox(config, runtime, database, log);
     // What the demo's Graph stand-in is sent reaches the simulated customers through this.
     const demoOutbox = config.demo ? createDemoOutbox() : undefined;
-    // Known once listening: the demo's Graph stand-in lives on this node.
-    let graphUrl = config.meta.graphUrl ?? 'https://graph.facebook.com';
     const metaDeletions = createMetaDeletions({
       jobs: runtime.jobs,
       db: database.db,
@@ -111,7 +120,6 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       graphUrl: () => graphUrl,
       log: log.child({ component: 'contact-profiles' }),
     });
-    runtime.useOutboundSender(createGraphSender({ database, box, graphUrl: () => graphUrl, log }));
     const ai = await createAi({
       config: config.ai,
       database,
@@ -142,6 +150,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       config,
       log,
       database,
+      box,
+      passwords,
+      nodeUrl: () => nodeUrl,
       fabric,
       runtime,
       metrics,
@@ -159,7 +170,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const port = await app.http.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${port}`;
-    app.setNodeUrl(url);
+    nodeUrl = url;
     let demo: DemoCredentials | undefined;
     let stopSimulator = () => {};
     if (config.demo) {
@@ -167,7 +178,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       demo = await seedDemo({
         database,
         box,
-        passwords: createPasswords(config.auth.bcryptCost),
+        passwords,
         dataDir: config.dataDir,
       });
       demoPaystack = { businessId: demo.businessId, apiUrl: `${url}/demo/paystack` };
@@ -202,10 +213,18 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       url,
       ...(demo ? { demo } : {}),
       ...(demoOutbox ? { demoOutbox } : {}),
-      shutdown: () => {
-        stopSimulator();
-        return app.shutdown();
-      },
+      // The reverse of the start: stop taking work, stop what works, close what was opened.
+      shutdown: () =>
+        (stopping ??= (async () => {
+          stopSimulator();
+          await app.drain();
+          await stopLogged(log, 'commerce', () => commerce?.stop());
+          // Hands the shards over after their mailboxes drain, so peers resume without waiting.
+          await stopLogged(log, 'runtime', () => runtime?.stop());
+          // After the runtime: its last commits still reach the feed.
+          await app.close();
+          await Promise.allSettled([fabric?.close(), database.close()]);
+        })()),
     };
   } catch (err) {
     await commerce?.stop().catch(() => {});
@@ -213,6 +232,12 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     await Promise.allSettled([fabric?.close(), database.close()]);
     throw err;
   }
+}
+
+async function stopLogged(log: Logger, part: string, stop: () => Promise<void> | undefined) {
+  await stop()?.catch((err: unknown) =>
+    log.error({ event: `shutdown.${part}_failed`, err }, `${part} stop failed`),
+  );
 }
 
 /** Owner and member e-mail on its own queue, when SMTP_URL is set. */

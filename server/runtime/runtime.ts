@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   databaseUrl: string | null;
   /** Lease, checkout, handoff and AI-reply figures: the config's, defaulted only there. */
   settings: Config['runtime'];
+  /** Sends what the outbound queue drains (the Graph API; a test's recorder). */
+  sender: OutboundSender;
   /** Engine constants; tests shorten them. */
   sweepMs?: number;
   timerMs?: number;
@@ -83,7 +85,6 @@ export interface Runtime {
   /** For agent commands: waits until the event is applied and says whether it was accepted. */
   waitForOutcome(inboxId: number, timeoutMs?: number): Promise<CommandOutcome>;
   handle<Q extends EffectQueue>(queue: Q, handler: EffectHandler): void;
-  useOutboundSender(sender: OutboundSender): void;
   /** Queues of work outside conversations (owner e-mail), on the same pg-boss. */
   readonly jobs: BackgroundJobs;
   readonly events: EventEmitter<RuntimeEvents>;
@@ -100,7 +101,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const events = new EventEmitter<RuntimeEvents>();
   events.setMaxListeners(0);
   const handlers = new Map<string, EffectHandler>();
-  let sender: OutboundSender | null = null;
+  const { sender } = options;
   let started = false;
   let stopping = false;
   const intervals: NodeJS.Timeout[] = [];
@@ -290,34 +291,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         queue === EFFECT_QUEUES.requestAiReply ? options.settings.aiReplyConcurrency : 1;
       await workEagerly<EffectJob>(queue, workers, (job) => runEffect(queue, job));
     }
-    if (sender) {
-      const s = sender;
-      await workEagerly<{ businessId: string; conversationId: string }>(
-        OUTBOUND_QUEUE,
-        1,
-        async (job) => {
-          const changes = await drainOutbound(database, s, job.data.conversationId);
-          for (const c of changes) events.emit('messageStatus', c);
-          const failed = changes.filter((c) => c.status === 'failed');
-          if (failed.length > 0) {
-            // Into the conversation's history, so the inbox shows why (keyed: a retry adds nothing).
-            await database.transaction((tx) =>
-              inbox.append(
-                tx,
-                failed.map((c) => ({
-                  businessId: c.businessId,
-                  conversationId: c.conversationId,
-                  source: 'system' as const,
-                  sourceEventId: `send-failed:${c.messageId}`,
-                  type: 'message.failed' as const,
-                  payload: { messageId: c.messageId, errorCode: c.errorCode },
-                })),
-              ),
-            );
-          }
-        },
-      );
-    }
+    await workEagerly<{ businessId: string; conversationId: string }>(
+      OUTBOUND_QUEUE,
+      1,
+      async (job) => {
+        const changes = await drainOutbound(database, sender, job.data.conversationId);
+        for (const c of changes) events.emit('messageStatus', c);
+        const failed = changes.filter((c) => c.status === 'failed');
+        if (failed.length > 0) {
+          // Into the conversation's history, so the inbox shows why (keyed: a retry adds nothing).
+          await database.transaction((tx) =>
+            inbox.append(
+              tx,
+              failed.map((c) => ({
+                businessId: c.businessId,
+                conversationId: c.conversationId,
+                source: 'system' as const,
+                sourceEventId: `send-failed:${c.messageId}`,
+                type: 'message.failed' as const,
+                payload: { messageId: c.messageId, errorCode: c.errorCode },
+              })),
+            ),
+          );
+        }
+      },
+    );
   }
 
   return {
@@ -403,10 +401,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     handle(queue, handler) {
       if (started) throw new Error('register effect handlers before the runtime starts');
       handlers.set(queue, handler);
-    },
-    useOutboundSender(s) {
-      if (started) throw new Error('set the outbound sender before the runtime starts');
-      sender = s;
     },
     stats: () => ({
       ownedShards: leases.owned().length,

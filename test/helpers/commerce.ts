@@ -50,7 +50,7 @@ export function aiActionsFor(text: string): { text: string; actions: AiAction[] 
   return { text: `echo: ${text}`, actions: [] };
 }
 
-/** `configureRuntime` for commerce tests: the AI stand-in and a sender that records. */
+/** Start options for commerce tests: the AI stand-in and a sender that records. */
 export function shopRuntime(database: () => Database, sent: OutboundMessage[]) {
   const sender: OutboundSender = {
     send(message) {
@@ -58,8 +58,7 @@ export function shopRuntime(database: () => Database, sent: OutboundMessage[]) {
       return Promise.resolve({ ok: true, providerMessageId: `wamid.out-${sent.length}` });
     },
   };
-  return (runtime: Runtime) => {
-    runtime.useOutboundSender(sender);
+  const configureRuntime = (runtime: Runtime) => {
     runtime.handle('ai-reply', async (job) => {
       const rows = await database().sql.query<{ text: string }>(
         `select text from messages where conversation_id = $1 and direction = 'in' order by seq desc limit 1`,
@@ -76,6 +75,7 @@ export function shopRuntime(database: () => Database, sent: OutboundMessage[]) {
       };
     });
   };
+  return { configureRuntime, outboundSender: sender };
 }
 
 /** Log lines of a node, parsed: tests assert that every refusal says why. */

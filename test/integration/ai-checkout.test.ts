@@ -45,7 +45,7 @@ for (const mode of MODES) {
         { ...openai.env, ...stripe.env },
         {
           aiSettings: settings,
-          configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+          outboundSender: sender,
         },
       );
       db = node.app.database;

@@ -56,7 +56,7 @@ for (const mode of MODES) {
           AI_MODELS,
           AI_MONTHLY_BUDGET_CENTS: String(OPERATOR_CENTS),
         },
-        { log: logs.log, configureRuntime: (runtime) => runtime.useOutboundSender(sender) },
+        { log: logs.log, outboundSender: sender },
       );
       db = node.app.database;
     });

@@ -56,7 +56,7 @@ for (const mode of MODES) {
         },
         {
           aiSettings: settingsByBusiness(PAID_ORDER),
-          configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+          outboundSender: sender,
         },
       );
       db = node.app.database;

@@ -49,7 +49,7 @@ for (const mode of MODES) {
       ]);
       node = await cluster.start(
         { ...openai.env, ...anthropic.env },
-        { aiSettings: settings, configureRuntime: (runtime) => runtime.useOutboundSender(sender) },
+        { aiSettings: settings, outboundSender: sender },
       );
       db = node.app.database;
     });

@@ -126,7 +126,7 @@ for (const mode of MODES) {
       // Embedded nodes keep PGlite on disk here, so a restart finds the same data.
       dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'parley-analytics-')) : undefined;
       env = { ...stripe.env, ...(dataDir ? { PGLITE_DATA_DIR: dataDir } : {}) };
-      options = { configureRuntime: (runtime) => runtime.useOutboundSender(sender) };
+      options = { outboundSender: sender };
       node = await cluster.start(env, options);
       db = node.app.database;
       const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
@@ -402,7 +402,7 @@ for (const mode of MODES) {
               systemPrompt: null,
               monthlyBudgetMinor: null,
             }),
-            configureRuntime: (runtime) => runtime.useOutboundSender(sender),
+            outboundSender: sender,
           },
         );
       }, 60_000);

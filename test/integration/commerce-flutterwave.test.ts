@@ -47,7 +47,7 @@ for (const mode of MODES) {
         cluster = await createCluster(mode);
         node = await cluster.start(
           { ...flutterwave.env, LOG_LEVEL: 'info' },
-          { log: logs.log, configureRuntime: shopRuntime(() => db, sent) },
+          { log: logs.log, ...shopRuntime(() => db, sent) },
         );
         db = node.app.database;
         shop = await openShop(

@@ -48,7 +48,7 @@ for (const mode of MODES) {
         cluster = await createCluster(mode);
         node = await cluster.start(
           { STRIPE_API_URL: proxy.url },
-          { configureRuntime: shopRuntime(() => db, sent) },
+          { ...shopRuntime(() => db, sent) },
         );
         db = node.app.database;
         const setup = { provider: 'stripe' as const, secretKey: 'sk_test_orders', webhookSecret };

@@ -48,7 +48,7 @@ for (const mode of MODES) {
         cluster = await createCluster(mode);
         node = await cluster.start(
           { PAYSTACK_API_URL: proxy.url, LOG_LEVEL: 'info' },
-          { log: logs.log, configureRuntime: shopRuntime(() => db, sent) },
+          { log: logs.log, ...shopRuntime(() => db, sent) },
         );
         db = node.app.database;
         shop = await openShop(node, { provider: 'paystack', secretKey }, 'NGN');

@@ -61,7 +61,7 @@ for (const mode of MODES) {
             CHECKOUT_TTL_MS: String(CHECKOUT_TTL_MS),
             SMTP_URL: smtp.url,
           },
-          { log: logs.log, configureRuntime: shopRuntime(() => db, sent) },
+          { log: logs.log, ...shopRuntime(() => db, sent) },
         );
         db = node.app.database;
         const key = () => randomBytes(10).toString('hex');

@@ -43,7 +43,7 @@ for (const mode of MODES) {
       cluster = await createCluster(mode);
       node = await cluster.start(
         { ...stripe.env, LOG_LEVEL: 'info' },
-        { log: logs.log, configureRuntime: shopRuntime(() => db, sent) },
+        { log: logs.log, ...shopRuntime(() => db, sent) },
       );
       db = node.app.database;
       shop = await openShop(node, { provider: 'stripe', secretKey, webhookSecret }, 'USD');

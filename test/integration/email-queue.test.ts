@@ -53,7 +53,7 @@ for (const mode of MODES) {
             SMTP_TIMEOUT_MS: '60000',
             EMAIL_RETRY_DELAY_SECONDS: '1',
           },
-          { configureRuntime: shopRuntime(() => db, sent) },
+          { ...shopRuntime(() => db, sent) },
         );
         db = node.app.database;
         shopA = await openShop(node, { provider: 'paystack', secretKey: keyA }, 'NGN');

@@ -30,8 +30,7 @@ function configure(sent: OutboundMessage[]) {
       return Promise.resolve({ ok: true, providerMessageId: `wamid.${sent.length}` });
     },
   };
-  return (runtime: Runtime) => {
-    runtime.useOutboundSender(sender);
+  const configureRuntime = (runtime: Runtime) => {
     runtime.handle('ai-reply', async (job) => {
       const rows = await lastCustomerText(job.conversationId);
       const text = rows ?? '';
@@ -57,6 +56,7 @@ function configure(sent: OutboundMessage[]) {
       };
     });
   };
+  return { configureRuntime, outboundSender: sender };
 }
 
 let lastCustomerText: (conversationId: string) => Promise<string | null> = () =>
@@ -72,10 +72,7 @@ for (const mode of MODES) {
 
     beforeAll(async () => {
       cluster = await createCluster(mode);
-      node = await cluster.start(
-        { HANDOFF_WAIT_MS: '1500' },
-        { configureRuntime: configure(sent) },
-      );
+      node = await cluster.start({ HANDOFF_WAIT_MS: '1500' }, configure(sent));
       db = node.app.database;
       lastCustomerText = async (conversationId) => {
         const rows = await db.sql.query<{ text: string }>(
