@@ -83,7 +83,7 @@ export interface App {
   readonly metrics: Metrics;
   readonly runtime: Runtime;
   readonly commerce: Commerce;
-  /** Coalesced `analytics:updated` pushes; the socket layer calls `analytics.setEmitter`. */
+  /** Coalesced `analytics:updated` pushes; the socket layer listens to its `summary` events. */
   readonly analytics: AnalyticsPusher;
   /** Every route the node serves; the isolation test enumerates the non-public ones. */
   readonly routes: readonly Route[];
@@ -218,7 +218,9 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
-  analytics.pusher.setEmitter((businessId, summary) => realtime.emitAnalytics(businessId, summary));
+  analytics.pusher.events.on('summary', (businessId, summary) =>
+    realtime.emitAnalytics(businessId, summary),
+  );
 
   async function drain() {
     draining = true;

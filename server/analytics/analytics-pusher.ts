@@ -1,20 +1,18 @@
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AnalyticsSummary } from '../../shared/analytics.schema';
 import type { Fabric } from '../ports';
 import type { Summarize } from './analytics-summary.pg';
 
-/** Where a fresh summary goes (the socket layer's `analytics:updated` to the business room). */
-export type AnalyticsEmitter = (
-  businessId: string,
-  summary: AnalyticsSummary,
-) => void | Promise<void>;
+/** A fresh summary for a business (the socket layer sends it as `analytics:updated`). */
+export interface AnalyticsPushEvents {
+  summary: [businessId: string, summary: AnalyticsSummary];
+}
 
 export interface AnalyticsPusherDeps {
   summary: Summarize;
   fabric: Pick<Fabric, 'rateLimiter'>;
   log: Logger;
-  /** Set later with `setEmitter` when the socket layer is built after the app. */
-  emit?: AnalyticsEmitter | null;
   /** At most one push per business per this window, across every node. */
   intervalMs?: number;
 }
@@ -22,8 +20,11 @@ export interface AnalyticsPusherDeps {
 export interface AnalyticsPusher {
   /** Something changed the business's figures (a commit); a push follows, coalesced. */
   touch(businessId: string): void;
-  /** Where pushes go from now on; null stops them (touches are then ignored). */
-  setEmitter(emit: AnalyticsEmitter | null): void;
+  /**
+   * Where pushes go: whoever listens (the socket layer, once it is built). With no listener,
+   * touches are ignored and nothing is read.
+   */
+  readonly events: EventEmitter<AnalyticsPushEvents>;
   /** Cancels pending pushes (shutdown). */
   stop(): void;
 }
@@ -48,7 +49,8 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
   const windowMs = deps.intervalMs ?? 1000;
   const limiter = deps.fabric.rateLimiter({ name: 'analytics-push', limit: 1, windowMs });
   const pending = new Map<string, Pending>();
-  let emit = deps.emit ?? null;
+  const events = new EventEmitter<AnalyticsPushEvents>();
+  const listened = () => events.listenerCount('summary') > 0;
   let stopped = false;
 
   /** Tries again in `ms`: the window of the first change, or what the limiter says is left. */
@@ -63,7 +65,7 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
   async function run(businessId: string, p: Pending): Promise<void> {
     p.running = true;
     try {
-      while (p.dirty && !stopped && emit) {
+      while (p.dirty && !stopped && listened()) {
         const slot = await limiter.hit(businessId);
         if (!slot.allowed) {
           later(businessId, p, Math.max(10, slot.retryAfterMs));
@@ -71,9 +73,8 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
         }
         // Cleared before reading, so a commit during the read is pushed by the next round.
         p.dirty = false;
-        const target = emit;
         try {
-          await target(businessId, await deps.summary(businessId));
+          events.emit('summary', businessId, await deps.summary(businessId));
         } catch (err) {
           deps.log.warn(
             { event: 'analytics.push_failed', businessId, err },
@@ -83,13 +84,13 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
       }
     } finally {
       p.running = false;
-      if (!p.timer && (!p.dirty || stopped || !emit)) pending.delete(businessId);
+      if (!p.timer && (!p.dirty || stopped || !listened())) pending.delete(businessId);
     }
   }
 
   return {
     touch(businessId) {
-      if (stopped || !emit) return;
+      if (stopped || !listened()) return;
       let p = pending.get(businessId);
       if (!p) {
         p = { dirty: false, running: false, timer: null };
@@ -100,9 +101,7 @@ export function createAnalyticsPusher(deps: AnalyticsPusherDeps): AnalyticsPushe
       // change made during it (a burst of commits becomes one push, not a leading one plus one).
       if (!p.running && !p.timer) later(businessId, p, windowMs);
     },
-    setEmitter(next) {
-      emit = next;
-    },
+    events,
     stop() {
       stopped = true;
       for (const p of pending.values()) if (p.timer) clearTimeout(p.timer);

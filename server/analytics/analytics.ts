@@ -19,7 +19,7 @@ export interface AnalyticsDeps {
 export interface Analytics {
   readonly summary: Summarize;
   readonly routes: Route[];
-  /** `analytics:updated` pushes; the socket layer plugs in with `setEmitter`. */
+  /** `analytics:updated` pushes; the socket layer listens to its `summary` events. */
   readonly pusher: AnalyticsPusher;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Message } from '../../shared/conversations.schema';
 import { feedEntrySchema, type FeedEntry } from '../../shared/realtime.events';
 import { loadConversationItems } from '../conversations/conversation-items.pg';
@@ -33,10 +33,11 @@ export interface FeedPublisherDeps {
 
 export interface FeedPublisher {
   /**
-   * Where stored entries go (the business room). Until it is set entries are only stored:
-   * the publisher listens before the runtime starts, so start-up commits are in the feed too.
+   * `stored` entries, for the socket layer to broadcast to the business room. Until it listens
+   * entries are only stored: the publisher listens before the runtime starts, so start-up
+   * commits are in the feed too.
    */
-  setBroadcast(broadcast: (businessId: string, entries: FeedEntry[]) => void): void;
+  readonly events: EventEmitter<{ stored: [businessId: string, entries: FeedEntry[]] }>;
   /** Resolves once everything received so far is stored and broadcast. */
   idle(): Promise<void>;
   stop(): void;
@@ -55,7 +56,7 @@ export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
   const attempts = deps.attempts ?? 3;
   const pending = new Map<string, Job[]>();
   const flushing = new Map<string, Promise<void>>();
-  let broadcast: (businessId: string, entries: FeedEntry[]) => void = () => {};
+  const events = new EventEmitter<{ stored: [businessId: string, entries: FeedEntry[]] }>();
 
   function enqueue(businessId: string, job: Job) {
     const jobs = pending.get(businessId);
@@ -77,7 +78,7 @@ export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
       try {
         const entries = await entriesOf(businessId, batch);
         const stored = await appendWithRetry(businessId, entries);
-        if (stored.length > 0) broadcast(businessId, stored);
+        if (stored.length > 0) events.emit('stored', businessId, stored);
       } catch (err) {
         // The dashboards heal through `resync`/reset; the conversations themselves are committed.
         log.error(
@@ -177,9 +178,7 @@ export function createFeedPublisher(deps: FeedPublisherDeps): FeedPublisher {
   deps.events.on('messageStatus', onStatus);
 
   return {
-    setBroadcast(fn) {
-      broadcast = fn;
-    },
+    events,
     async idle() {
       while (flushing.size > 0) await Promise.all([...flushing.values()]);
     },

@@ -1,5 +1,6 @@
 import type { AnalyticsSummary } from '../../shared/analytics.schema';
 import type { Logger } from 'pino';
+import type { FeedEntry } from '../../shared/realtime.events';
 import { Server, type ServerOptions } from 'socket.io';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Notifications } from '../commerce/notifications';
@@ -123,7 +124,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   );
 
   const { publisher } = deps;
-  publisher.setBroadcast((businessId, entries) => {
+  const broadcast = (businessId: string, entries: FeedEntry[]) => {
     for (const entry of entries) {
       noteSeq(businessId, entry.data.seq);
       // One room per emit: the uWS fast path. A fresh operator per emit (they are stateful).
@@ -132,7 +133,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         entry.data,
       );
     }
-  });
+  };
+  publisher.events.on('stored', broadcast);
 
   // Cross-node: the adapter delivers `disconnectSockets` to every node's sockets of the room.
   const stopAccess = deps.access.subscribe((change) => {
@@ -168,6 +170,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       stopNotices?.();
       publisher.stop();
       await publisher.idle();
+      publisher.events.off('stored', broadcast);
       await presence.stop();
       await io.close();
     },

@@ -339,11 +339,12 @@ for (const mode of MODES) {
         if (c.businessId === businessId) committed++;
       };
       node.app.runtime.events.on('committed', onCommit);
-      node.app.analytics.setEmitter((id, summary) => {
+      const onPush = (id: string, summary: AnalyticsSummary) => {
         if (id !== businessId) return;
         pushes.push(summary);
         pushedAt.push(Date.now());
-      });
+      };
+      node.app.analytics.events.on('summary', onPush);
       try {
         // One event each: 50 conversations, 50 commits (the machine ignores the event).
         await ingest(
@@ -369,15 +370,17 @@ for (const mode of MODES) {
         // However long the burst takes on a loaded machine, pushes stay a window apart (a little
         // slack for timer jitter), so 50 commits are a handful of pushes, not 50.
         expect(pushes.length).toBeLessThan(10);
-        for (let i = 1; i < pushedAt.length; i++) {
-          expect(pushedAt[i]! - pushedAt[i - 1]!).toBeGreaterThanOrEqual(900);
-        }
+        // One push per window: over the span of the pushes, no more than one a second (plus the
+        // first). Counted, not timed gap by gap: a slow summary read delays one push and brings
+        // it closer to the next, which is not a second push in the window.
+        const spanSeconds = (pushedAt.at(-1)! - pushedAt[0]!) / 1000;
+        expect(pushes.length).toBeLessThanOrEqual(Math.floor(spanSeconds) + 2);
         const last = pushes.at(-1)!;
         expect(last.newConversations.byChannel.instagram).toBe(50);
         expect(last.byState.bot.instagram).toBe(50);
       } finally {
         node.app.runtime.events.off('committed', onCommit);
-        node.app.analytics.setEmitter(null);
+        node.app.analytics.events.off('summary', onPush);
       }
     }, 60_000);
   });
