@@ -1,9 +1,7 @@
+import { conversationContracts } from '../../shared/api/conversations.contract';
 import type { z } from 'zod';
 import {
-  agentReplyRequestSchema,
   type agentReplyResponseSchema,
-  conversationListQuerySchema,
-  messageListQuerySchema,
   type ConversationItem,
   type ConversationListResponse,
   type MessageListResponse,
@@ -39,112 +37,83 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   };
 
   const command = (name: Exclude<AgentCommand, 'reply'>) =>
-    defineRoute({
-      method: 'POST',
-      path: `/api/conversations/:id/${name}`,
-      access: 'member',
-      async handler(ctx) {
-        const id = uuidParam(ctx.params.id);
-        await runAgentCommand(deps, {
-          businessId: ctx.auth.businessId,
-          conversationId: id,
-          userId: ctx.auth.userId,
-          command: name,
-          idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
-        });
-        return json(await itemAfter(ctx.auth, id));
-      },
+    defineRoute(conversationContracts[name], async (ctx) => {
+      const id = uuidParam(ctx.params.id);
+      await runAgentCommand(deps, {
+        businessId: ctx.auth.businessId,
+        conversationId: id,
+        userId: ctx.auth.userId,
+        command: name,
+        idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
+      });
+      return json(await itemAfter(ctx.auth, id));
     });
 
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations',
-      access: 'member',
-      query: conversationListQuerySchema,
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) =>
-          json(
-            (await listConversationItems(
-              tx,
-              ctx.auth.businessId,
-              ctx.auth.userId,
-              ctx.query,
-            )) satisfies ConversationListResponse,
-          ),
-        ),
-    }),
-
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations/:id',
-      access: 'member',
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
-          const detail = await loadConversationDetail(
+    defineRoute(conversationContracts.list, (ctx) =>
+      withTenant(db, ctx.auth.businessId, async (tx) =>
+        json(
+          (await listConversationItems(
             tx,
             ctx.auth.businessId,
-            uuidParam(ctx.params.id),
-          );
-          if (!detail) throw new AppError('not_found');
-          return json(detail);
-        }),
-    }),
+            ctx.auth.userId,
+            ctx.query,
+          )) satisfies ConversationListResponse,
+        ),
+      ),
+    ),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations/:id/messages',
-      access: 'member',
-      query: messageListQuerySchema,
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
-          const { businessId } = ctx.auth;
-          const id = uuidParam(ctx.params.id);
-          // An empty list would not say "not yours"; a missing conversation is a 404.
-          if (!(await loadConversationItem(tx, businessId, id))) throw new AppError('not_found');
-          const items = await listMessages(tx, businessId, id, ctx.query);
-          return json({ items } satisfies MessageListResponse);
-        }),
-    }),
+    defineRoute(conversationContracts.get, (ctx) =>
+      withTenant(db, ctx.auth.businessId, async (tx) => {
+        const detail = await loadConversationDetail(
+          tx,
+          ctx.auth.businessId,
+          uuidParam(ctx.params.id),
+        );
+        if (!detail) throw new AppError('not_found');
+        return json(detail);
+      }),
+    ),
+
+    defineRoute(conversationContracts.messages, (ctx) =>
+      withTenant(db, ctx.auth.businessId, async (tx) => {
+        const { businessId } = ctx.auth;
+        const id = uuidParam(ctx.params.id);
+        // An empty list would not say "not yours"; a missing conversation is a 404.
+        if (!(await loadConversationItem(tx, businessId, id))) throw new AppError('not_found');
+        const items = await listMessages(tx, businessId, id, ctx.query);
+        return json({ items } satisfies MessageListResponse);
+      }),
+    ),
 
     command('claim'),
     command('release'),
     command('close'),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/conversations/:id/messages',
-      access: 'member',
-      body: { kind: 'json', schema: agentReplyRequestSchema },
-      async handler(ctx) {
-        const id = uuidParam(ctx.params.id);
-        // Accepted means the machine took it and the message is queued in the same commit;
-        // the send to the channel follows (its status arrives on the message).
-        await runAgentCommand(deps, {
-          businessId: ctx.auth.businessId,
-          conversationId: id,
-          userId: ctx.auth.userId,
-          command: 'reply',
-          idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
-          text: ctx.body.text,
-        });
-        return json(
-          { accepted: true, conversationId: id } satisfies z.infer<typeof agentReplyResponseSchema>,
-          202,
-        );
-      },
+    defineRoute(conversationContracts.reply, async (ctx) => {
+      const id = uuidParam(ctx.params.id);
+      // Accepted means the machine took it and the message is queued in the same commit;
+      // the send to the channel follows (its status arrives on the message).
+      await runAgentCommand(deps, {
+        businessId: ctx.auth.businessId,
+        conversationId: id,
+        userId: ctx.auth.userId,
+        command: 'reply',
+        idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
+        text: ctx.body.text,
+      });
+      return json(
+        { accepted: true, conversationId: id } satisfies z.infer<typeof agentReplyResponseSchema>,
+        202,
+      );
     }),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/conversations/:id/read',
-      access: 'member',
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
-          if (!(await markRead(tx, ctx.auth.businessId, uuidParam(ctx.params.id))))
-            throw new AppError('not_found');
-          return noContent();
-        }),
-    }),
+    defineRoute(conversationContracts.markRead, (ctx) =>
+      withTenant(db, ctx.auth.businessId, async (tx) => {
+        if (!(await markRead(tx, ctx.auth.businessId, uuidParam(ctx.params.id))))
+          throw new AppError('not_found');
+        return noContent();
+      }),
+    ),
   ];
 }

@@ -1,8 +1,8 @@
+import { settingsContracts } from '../../shared/api/settings.contract';
 import { eq } from 'drizzle-orm';
 import {
   AI_MODEL_PROVIDERS,
   AI_PROVIDERS,
-  aiSettingsSchema,
   DEFAULT_AI_SETTINGS,
   type AiModelProvider,
   type AiModels,
@@ -72,60 +72,43 @@ function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
   const { db } = deps;
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/ai-settings/offer',
-      access: 'admin',
-      handler: () => json(aiOfferOf(deps.aiPolicy)),
-    }),
+    defineRoute(settingsContracts.aiOffer, () => json(aiOfferOf(deps.aiPolicy))),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/ai-settings',
-      access: 'admin',
-      handler: async (ctx) =>
-        json(
-          await withTenant(db, ctx.auth.businessId, (tx) =>
-            loadAiSettings(tx, ctx.auth.businessId),
-          ),
-        ),
-    }),
+    defineRoute(settingsContracts.getAiSettings, async (ctx) =>
+      json(
+        await withTenant(db, ctx.auth.businessId, (tx) => loadAiSettings(tx, ctx.auth.businessId)),
+      ),
+    ),
 
-    defineRoute({
-      method: 'PUT',
-      path: '/api/ai-settings',
-      access: 'admin',
-      body: { kind: 'json', schema: aiSettingsSchema },
-      async handler(ctx) {
-        const { businessId, userId } = ctx.auth;
-        refuseModelsNotOffered(ctx.body.models ?? {}, deps.aiPolicy.models);
-        const values = {
-          providerOrder: ctx.body.providerOrder,
-          models: ctx.body.models ?? {},
-          systemPrompt: ctx.body.systemPrompt ?? null,
-          monthlyBudgetMinor: ctx.body.monthlyBudgetMinor ?? null,
-        };
-        const saved = await withTenant(db, businessId, async (tx) => {
-          await tx
-            .insert(aiSettings)
-            .values({ businessId, ...values })
-            .onConflictDoUpdate({
-              target: aiSettings.businessId,
-              set: { ...values, updatedAt: new Date() },
-            });
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: userId,
-            action: 'ai_settings.updated',
-            targetType: 'ai_settings',
-            targetId: businessId,
-            ip: ctx.ip,
-            meta: { providerOrder: values.providerOrder },
+    defineRoute(settingsContracts.saveAiSettings, async (ctx) => {
+      const { businessId, userId } = ctx.auth;
+      refuseModelsNotOffered(ctx.body.models ?? {}, deps.aiPolicy.models);
+      const values = {
+        providerOrder: ctx.body.providerOrder,
+        models: ctx.body.models ?? {},
+        systemPrompt: ctx.body.systemPrompt ?? null,
+        monthlyBudgetMinor: ctx.body.monthlyBudgetMinor ?? null,
+      };
+      const saved = await withTenant(db, businessId, async (tx) => {
+        await tx
+          .insert(aiSettings)
+          .values({ businessId, ...values })
+          .onConflictDoUpdate({
+            target: aiSettings.businessId,
+            set: { ...values, updatedAt: new Date() },
           });
-          return loadAiSettings(tx, businessId);
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: userId,
+          action: 'ai_settings.updated',
+          targetType: 'ai_settings',
+          targetId: businessId,
+          ip: ctx.ip,
+          meta: { providerOrder: values.providerOrder },
         });
-        return json(saved);
-      },
+        return loadAiSettings(tx, businessId);
+      });
+      return json(saved);
     }),
   ];
 }

@@ -1,5 +1,6 @@
+import { teamContracts } from '../../shared/api/team.contract';
 import { and, eq } from 'drizzle-orm';
-import { updateMemberRequestSchema, type TeamResponse } from '../../shared/auth.schema';
+import { type TeamResponse } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { revokeUserSessions } from '../auth/refresh-tokens.pg';
 import { AppError } from '../errors';
@@ -32,93 +33,68 @@ async function manageableMember(tx: Tx, auth: AuthContext, targetId: string, ver
 export function teamRoutes(deps: RouteDeps): Route[] {
   const { db } = deps;
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/team',
-      access: 'member',
-      handler: (ctx) =>
-        withTenant(db, ctx.auth.businessId, async (tx) => {
-          const members = await listMembers(tx, ctx.auth.businessId);
-          const manages = ctx.auth.role === 'owner' || ctx.auth.role === 'admin';
-          const invitations = manages ? await listPendingInvitations(tx, ctx.auth.businessId) : [];
-          return json({ members, invitations } satisfies TeamResponse);
-        }),
-    }),
+    defineRoute(teamContracts.list, (ctx) =>
+      withTenant(db, ctx.auth.businessId, async (tx) => {
+        const members = await listMembers(tx, ctx.auth.businessId);
+        const manages = ctx.auth.role === 'owner' || ctx.auth.role === 'admin';
+        const invitations = manages ? await listPendingInvitations(tx, ctx.auth.businessId) : [];
+        return json({ members, invitations } satisfies TeamResponse);
+      }),
+    ),
 
-    defineRoute({
-      method: 'PATCH',
-      path: '/api/team/:userId',
-      access: 'admin',
-      body: { kind: 'json', schema: updateMemberRequestSchema },
-      async handler(ctx) {
-        const reply = await withTenant(db, ctx.auth.businessId, async (tx) => {
-          const { businessId } = ctx.auth;
-          const target = await manageableMember(
-            tx,
-            ctx.auth,
-            uuidParam(ctx.params.userId),
-            'change',
-          );
-          await tx
-            .update(memberships)
-            .set({ role: ctx.body.role, updatedAt: new Date() })
-            .where(
-              and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
-            );
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: ctx.auth.userId,
-            action: 'team.role_changed',
-            targetType: 'user',
-            targetId: target.userId,
-            ip: ctx.ip,
-            meta: { from: target.role, to: ctx.body.role },
-          });
-          return { ...target, role: ctx.body.role };
-        });
-        // After the commit: their open dashboards reconnect and get the new role (or not).
-        deps.access.accessChanged(reply.userId);
-        return json(reply);
-      },
-    }),
-
-    defineRoute({
-      method: 'DELETE',
-      path: '/api/team/:userId',
-      access: 'admin',
-      async handler(ctx) {
+    defineRoute(teamContracts.changeRole, async (ctx) => {
+      const reply = await withTenant(db, ctx.auth.businessId, async (tx) => {
         const { businessId } = ctx.auth;
-        const removed = await withTenant(db, businessId, async (tx) => {
-          const target = await manageableMember(
-            tx,
-            ctx.auth,
-            uuidParam(ctx.params.userId),
-            'remove',
+        const target = await manageableMember(tx, ctx.auth, uuidParam(ctx.params.userId), 'change');
+        await tx
+          .update(memberships)
+          .set({ role: ctx.body.role, updatedAt: new Date() })
+          .where(
+            and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
           );
-          await revokeUserSessions(tx, target.userId, businessId);
-          // A user belongs to one business, so the account goes with the membership (and its
-          // email can be invited again). Deleted before the membership: the users policy only
-          // shows members of this business.
-          await tx.delete(users).where(eq(users.id, target.userId));
-          await tx
-            .delete(memberships)
-            .where(
-              and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
-            );
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: ctx.auth.userId,
-            action: 'team.removed',
-            targetType: 'user',
-            targetId: target.userId,
-            ip: ctx.ip,
-            meta: { role: target.role },
-          });
-          return target.userId;
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: ctx.auth.userId,
+          action: 'team.role_changed',
+          targetType: 'user',
+          targetId: target.userId,
+          ip: ctx.ip,
+          meta: { from: target.role, to: ctx.body.role },
         });
-        deps.access.accessChanged(removed);
-        return noContent();
-      },
+        return { ...target, role: ctx.body.role };
+      });
+      // After the commit: their open dashboards reconnect and get the new role (or not).
+      deps.access.accessChanged(reply.userId);
+      return json(reply);
+    }),
+
+    defineRoute(teamContracts.remove, async (ctx) => {
+      const { businessId } = ctx.auth;
+      const removed = await withTenant(db, businessId, async (tx) => {
+        const target = await manageableMember(tx, ctx.auth, uuidParam(ctx.params.userId), 'remove');
+        await revokeUserSessions(tx, target.userId, businessId);
+        // A user belongs to one business, so the account goes with the membership (and its
+        // email can be invited again). Deleted before the membership: the users policy only
+        // shows members of this business.
+        await tx.delete(users).where(eq(users.id, target.userId));
+        await tx
+          .delete(memberships)
+          .where(
+            and(eq(memberships.businessId, businessId), eq(memberships.userId, target.userId)),
+          );
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: ctx.auth.userId,
+          action: 'team.removed',
+          targetType: 'user',
+          targetId: target.userId,
+          ip: ctx.ip,
+          meta: { role: target.role },
+        });
+        return target.userId;
+      });
+      deps.access.accessChanged(removed);
+      return noContent();
     }),
   ];
 }
