@@ -185,6 +185,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
     uploadLimitBytes: config.http.uploadLimitBytes,
+    checkReplies: config.http.checkReplies,
     staticFiles,
   });
 
