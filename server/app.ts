@@ -17,6 +17,7 @@ import { createAccountProver } from './channels/account-proof';
 import type { ContactProfiles } from './channels/contact-profiles';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
+import { docsRoutes } from './docs/docs.routes';
 import type { DemoOutbox } from './demo/demo-outbox';
 import type { EmailOutbox } from './email/email-outbox';
 import { demoPaystackRoutes } from './demo/demo-paystack.routes';
@@ -172,6 +173,8 @@ export function createApp(deps: AppDeps): App {
     ...analytics.routes,
     ...(deps.extraRoutes ?? []),
   ];
+  // The document describes every route, its own two included.
+  routes.push(...docsRoutes({ routes: () => routes }));
 
   const staticFiles = createStaticFiles(config.client.distDir);
   const authenticator = createAuthenticator({ db: database.db, tokens });
