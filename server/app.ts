@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { configuredProviders } from './ai/settings';
 import type { AnalyticsPusher } from './analytics/analytics-pusher';
 import type { BreakerView } from './analytics/analytics-summary.pg';
 import { createAnalytics } from './analytics/analytics';
@@ -129,7 +130,11 @@ export function createApp(deps: AppDeps): App {
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
     metaDeletions: deps.metaDeletions,
     email: deps.email,
-    aiPolicy: { models: config.ai.models, monthlyBudgetCents: config.ai.monthlyBudgetCents },
+    aiPolicy: {
+      models: config.ai.models,
+      monthlyBudgetCents: config.ai.monthlyBudgetCents,
+      configured: configuredProviders(config.ai),
+    },
   };
 
   const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });

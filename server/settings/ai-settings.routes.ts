@@ -1,17 +1,15 @@
 import { settingsContracts } from '../../shared/api/settings.contract';
-import { eq } from 'drizzle-orm';
 import {
   AI_MODEL_PROVIDERS,
-  AI_PROVIDERS,
-  DEFAULT_AI_SETTINGS,
+  defaultAiSettings,
   type AiModelProvider,
   type AiModels,
   type AiOffer,
-  type AiProvider,
   type AiSettings,
 } from '../../shared/settings.schema';
 import { defaultModelOf, priceOf } from '../ai/model-allow-list';
 import type { ModelAllowList } from '../ai/model-prices';
+import { readStoredAiSettings } from '../ai/settings.pg';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
@@ -20,26 +18,12 @@ import { aiSettings } from '../persistence/schema';
 import { withTenant } from '../persistence/tenant';
 import type { RouteDeps } from '../route-deps';
 
-const isProvider = (p: string): p is AiProvider => (AI_PROVIDERS as readonly string[]).includes(p);
-
-/** The tenant's AI settings, or the defaults when it never saved any. */
-export async function loadAiSettings(db: Db, businessId: string): Promise<AiSettings> {
-  const [row] = await db.select().from(aiSettings).where(eq(aiSettings.businessId, businessId));
-  if (!row)
-    return { ...DEFAULT_AI_SETTINGS, providerOrder: [...DEFAULT_AI_SETTINGS.providerOrder] };
-  return {
-    providerOrder: row.providerOrder.filter(isProvider),
-    models: row.models,
-    systemPrompt: row.systemPrompt,
-    monthlyBudgetMinor: row.monthlyBudgetMinor,
-  };
-}
-
 const NOT_OFFERED = 'This model is not offered on this server.';
 
 /** What the operator offers (`AI_MODELS`, `AI_MONTHLY_BUDGET_CENTS`), for the settings page. */
 function aiOfferOf(policy: RouteDeps['aiPolicy']): AiOffer {
   const offer = (provider: AiModelProvider) => ({
+    configured: policy.configured[provider],
     defaultModel: defaultModelOf(policy.models, provider),
     models: policy.models[provider].map((m) => ({
       model: m.model,
@@ -71,6 +55,9 @@ function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
  */
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
   const { db } = deps;
+  /** What the engine applies: the saved settings, else the defaults of this server's keys. */
+  const loadAiSettings = async (tx: Db, businessId: string): Promise<AiSettings> =>
+    (await readStoredAiSettings(tx, businessId)) ?? defaultAiSettings(deps.aiPolicy.configured);
   return [
     defineRoute(settingsContracts.aiOffer, () => json(aiOfferOf(deps.aiPolicy))),
 
@@ -82,12 +69,12 @@ export function aiSettingsRoutes(deps: RouteDeps): Route[] {
 
     defineRoute(settingsContracts.saveAiSettings, async (ctx) => {
       const { businessId, userId } = ctx.auth;
-      refuseModelsNotOffered(ctx.body.models ?? {}, deps.aiPolicy.models);
+      refuseModelsNotOffered(ctx.body.models, deps.aiPolicy.models);
       const values = {
         providerOrder: ctx.body.providerOrder,
-        models: ctx.body.models ?? {},
-        systemPrompt: ctx.body.systemPrompt ?? null,
-        monthlyBudgetMinor: ctx.body.monthlyBudgetMinor ?? null,
+        models: ctx.body.models,
+        systemPrompt: ctx.body.systemPrompt,
+        monthlyBudgetMinor: ctx.body.monthlyBudgetMinor,
       };
       const saved = await withTenant(db, businessId, async (tx) => {
         await tx
