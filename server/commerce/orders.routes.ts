@@ -1,6 +1,6 @@
 import { commerceContracts } from '../../shared/api/commerce.contract';
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import { type OrderListResponse } from '../../shared/commerce.schema';
+import type { OrderListResponse } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, type Route } from '../http/route';

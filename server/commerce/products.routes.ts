@@ -1,6 +1,6 @@
 import { commerceContracts } from '../../shared/api/commerce.contract';
 import { and, asc, eq } from 'drizzle-orm';
-import { type Product, type ProductListResponse } from '../../shared/commerce.schema';
+import type { Product, ProductListResponse } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';

@@ -1,5 +1,5 @@
 import { privacyContracts } from '../../shared/api/privacy.contract';
-import { type ConsentResponse } from '../../shared/privacy.schema';
+import type { ConsentResponse } from '../../shared/privacy.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';

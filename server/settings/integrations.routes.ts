@@ -1,7 +1,7 @@
 import { settingsContracts } from '../../shared/api/settings.contract';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { type Integration, type IntegrationListResponse } from '../../shared/settings.schema';
+import type { Integration, IntegrationListResponse } from '../../shared/settings.schema';
 import { writeAudit } from '../audit/audit.pg';
 import type { AccountClaim, AccountProof } from '../channels/account-proof';
 import { maskSecret } from '../crypto/secret-box';

@@ -1,7 +1,7 @@
 import { authContracts } from '../../shared/api/auth.contract';
 import { teamContracts } from '../../shared/api/team.contract';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { type CreateInvitationResponse } from '../../shared/auth.schema';
+import type { CreateInvitationResponse } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { hashToken, newOpaqueToken } from '../auth/opaque-token';
 import { assertAcceptablePassword } from '../auth/passwords';

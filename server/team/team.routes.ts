@@ -1,6 +1,6 @@
 import { teamContracts } from '../../shared/api/team.contract';
 import { and, eq } from 'drizzle-orm';
-import { type TeamResponse } from '../../shared/auth.schema';
+import type { TeamResponse } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { revokeUserSessions } from '../auth/refresh-tokens.pg';
 import { AppError } from '../errors';
