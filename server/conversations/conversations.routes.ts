@@ -1,10 +1,10 @@
 import { conversationContracts } from '../../shared/api/conversations.contract';
 import type { z } from 'zod';
-import {
-  type agentReplyResponseSchema,
-  type ConversationItem,
-  type ConversationListResponse,
-  type MessageListResponse,
+import type {
+  agentReplyResponseSchema,
+  ConversationItem,
+  ConversationListResponse,
+  MessageListResponse,
 } from '../../shared/conversations.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
