@@ -51,8 +51,11 @@ export function docsRoutes(deps: { routes: () => readonly Route[] }): Route[] {
   };
 
   return [
-    defineRoute(docsContracts.openApi, () => {
+    defineRoute(docsContracts.openApi, (ctx) => {
       const { value, etag } = documentOf();
+      if (ctx.headers.get('if-none-match') === etag) {
+        return { status: 304 as const, headers: { 'cache-control': CACHEABLE, etag } };
+      }
       // The library's types lack the open index signature the contract's loose schema has.
       return json(value as unknown as OpenApiDocument, 200, { 'cache-control': CACHEABLE, etag });
     }),

@@ -18,7 +18,14 @@ export const docsContracts = {
     access: 'public',
     tag: 'docs',
     summary: 'This API as an OpenAPI 3.1 document',
-    responses: { 200: { description: 'The document.', json: openApiDocumentSchema } },
+    responses: {
+      200: {
+        description: 'The document.',
+        json: openApiDocumentSchema,
+        headers: { etag: { description: 'Send it back as If-None-Match.' } },
+      },
+      304: { description: 'Not modified since the ETag sent.' },
+    },
   }),
   page: defineContract({
     method: 'GET',

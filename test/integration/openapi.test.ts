@@ -38,6 +38,10 @@ describe('the OpenAPI document', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');
     expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/);
     doc = res.body;
+    const again = await request(node.url, '/api/openapi.json', {
+      headers: { 'if-none-match': res.headers.get('etag') ?? '' },
+    });
+    expect(again.status).toBe(304);
   });
   afterAll(() => cluster?.[Symbol.asyncDispose]());
 
