@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { configuredProviders } from './ai/settings';
 import type { AnalyticsPusher } from './analytics/analytics-pusher';
 import type { BreakerView } from './analytics/analytics-summary.pg';
 import { createAnalytics } from './analytics/analytics';
@@ -17,6 +18,7 @@ import { createAccountProver } from './channels/account-proof';
 import type { ContactProfiles } from './channels/contact-profiles';
 import { metaWebhookRoutes } from './channels/meta-webhook.routes';
 import { demoGraphRoutes } from './demo/demo-graph.routes';
+import { docsRoutes } from './docs/docs.routes';
 import type { DemoOutbox } from './demo/demo-outbox';
 import type { EmailOutbox } from './email/email-outbox';
 import { demoPaystackRoutes } from './demo/demo-paystack.routes';
@@ -137,7 +139,11 @@ export function createApp(deps: AppDeps): App {
     accounts: createAccountProver({ graphUrl: deps.graphUrl, log }),
     metaDeletions: deps.metaDeletions,
     email: deps.email,
-    aiPolicy: { models: config.ai.models, monthlyBudgetCents: config.ai.monthlyBudgetCents },
+    aiPolicy: {
+      models: config.ai.models,
+      monthlyBudgetCents: config.ai.monthlyBudgetCents,
+      configured: configuredProviders(config.ai),
+    },
   };
 
   const analytics = createAnalytics({ database, fabric, runtime, log, breakers: deps.aiBreakers });
@@ -181,6 +187,8 @@ export function createApp(deps: AppDeps): App {
     ...analytics.routes,
     ...(deps.extraRoutes ?? []),
   ];
+  // The document describes every route, its own two included.
+  routes.push(...docsRoutes({ routes: () => routes }));
 
   const staticFiles = createStaticFiles(config.client.distDir);
   const authenticator = createAuthenticator({ db: database.db, tokens });
@@ -194,6 +202,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.http.bodyLimitBytes,
     uploadLimitBytes: config.http.uploadLimitBytes,
+    checkReplies: config.http.checkReplies,
     staticFiles,
   });
 

@@ -86,6 +86,11 @@ export interface Config {
     rateLimitPerMinute: number;
     bodyLimitBytes: number;
     uploadLimitBytes: number;
+    /**
+     * Every JSON reply is parsed with its route's response schema, and a mismatch is a 500:
+     * on everywhere but production, so each test is also a contract test.
+     */
+    checkReplies: boolean;
   };
   shutdownTimeoutMs: number;
   runtime: {
@@ -225,6 +230,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
+      checkReplies: mode !== 'production',
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     runtime: {

@@ -1,3 +1,4 @@
+import type { ConfiguredProviders } from './ai/settings';
 import type { AccessTokens } from './auth/access-tokens';
 import type { AuthLimits } from './auth/auth-limits';
 import type { Passwords } from './auth/passwords';
@@ -35,5 +36,8 @@ export interface RouteDeps {
   /** Meta data deletions, matched and erased off the callback; absent: settled in it. */
   metaDeletions?: MetaDeletions;
   /** The operator's AI models, prices and monthly budget: what a business may choose from. */
-  aiPolicy: Pick<Config['ai'], 'models' | 'monthlyBudgetCents'>;
+  aiPolicy: Pick<Config['ai'], 'models' | 'monthlyBudgetCents'> & {
+    /** Which paid providers have a key: the default order, and what the engine skips. */
+    configured: ConfiguredProviders;
+  };
 }

@@ -7,21 +7,24 @@ import { ORDER_STATUSES, PAYMENT_PROVIDERS, PAYMENT_STATUSES } from './domain';
  * integer minor units plus an ISO 4217 code (docs/api.md, "Conventions").
  */
 
+// The messages are the catalog form's too: the page validates with these same schemas.
 const sku = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore (at most 64)');
+  .min(1, 'Enter a SKU.')
+  .max(64, 'Use at most 64 characters.')
+  .regex(/^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes or underscores.');
 const currency = z
   .string()
   .trim()
-  .regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code such as USD')
+  .regex(/^[A-Za-z]{3}$/, 'Use a three-letter currency code, like USD.')
   .transform((c) => c.toUpperCase());
-const priceMinor = z.number().int().min(0).max(1e12);
+const priceMinor = z.number().int().min(0, 'The price cannot be negative.').max(1e12);
 const stock = z.number().int().min(0).max(1e9).nullable();
 
 export const productCreateRequestSchema = z.object({
   sku,
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1, 'Enter a name.').max(200),
   priceMinor,
   currency,
   /** Leave out (or null) for an item whose stock is not tracked. */

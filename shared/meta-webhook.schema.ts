@@ -165,3 +165,17 @@ export const whatsappDeliverySchema = z.looseObject({
 
 export const metaDeliverySchema = z.union([messagingDeliverySchema, whatsappDeliverySchema]);
 export type MetaDelivery = z.infer<typeof metaDeliverySchema>;
+
+/**
+ * What Parley answers a signed delivery: how many events it held and what became of them. A
+ * delivery of an object Parley does not subscribe to is acknowledged with `received: 0` alone.
+ */
+export const metaWebhookAckSchema = z.object({
+  received: z.number().int().nonnegative(),
+  stored: z.number().int().nonnegative().optional(),
+  duplicates: z.number().int().nonnegative().optional(),
+  unrouted: z.number().int().nonnegative().optional(),
+  /** Items the database refused (data it cannot hold); the rest of the delivery is stored. */
+  refused: z.number().int().nonnegative().optional(),
+});
+export type MetaWebhookAck = z.infer<typeof metaWebhookAckSchema>;

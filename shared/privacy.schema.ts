@@ -10,6 +10,15 @@ export const deleteAccountRequestSchema = z.object({
 });
 export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
 
+/** Erasure is done when this is answered; `202` because the members' sessions end after it. */
+export const deleteAccountResponseSchema = z.object({ status: z.literal('erased') });
+export type DeleteAccountResponse = z.infer<typeof deleteAccountResponseSchema>;
+
+/** Meta's deauthorize and data-deletion callbacks post one form field (wire-specs.md). */
+export const metaSignedRequestFormSchema = z.object({
+  signed_request: z.string().min(3).max(8192),
+});
+
 export const consentRequestSchema = z.object({ granted: z.boolean() });
 export type ConsentRequest = z.infer<typeof consentRequestSchema>;
 

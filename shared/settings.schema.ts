@@ -120,28 +120,44 @@ export const aiModelsSchema = z
   .strict();
 export type AiModels = z.infer<typeof aiModelsSchema>;
 
+/**
+ * The one rule for a business's AI settings: what `PUT /api/ai-settings` accepts, what it and
+ * `GET` answer (fields left out read back as their defaults), and what the AI engine reads from
+ * the stored row before every reply.
+ */
 export const aiSettingsSchema = z.object({
+  /** Asked in this order; a provider without an API key on the server is skipped. */
   providerOrder: z
     .array(z.enum(AI_PROVIDERS))
     .min(1)
     .max(AI_PROVIDERS.length)
     .refine((order) => new Set(order).size === order.length, 'must not repeat a provider'),
-  models: aiModelsSchema.optional(),
-  systemPrompt: z.string().max(8000).nullable().optional(),
+  models: aiModelsSchema.default({}),
+  systemPrompt: z.string().max(8000).nullable().default(null),
   /**
    * US cents per calendar month (UTC). It can only lower the operator's limit (the offer's
    * `monthlyBudgetMinor`): a higher one is kept, and the operator's applies. Null: that limit.
    */
-  monthlyBudgetMinor: z.number().int().min(0).max(1e12).nullable().optional(),
+  monthlyBudgetMinor: z.number().int().min(0).max(1e12).nullable().default(null),
 });
-export type AiSettings = z.infer<typeof aiSettingsSchema>;
+export type AiSettings = z.output<typeof aiSettingsSchema>;
+export type AiSettingsInput = z.input<typeof aiSettingsSchema>;
 
-export const DEFAULT_AI_SETTINGS = {
-  providerOrder: ['openai', 'anthropic', 'groq', 'offline'],
-  models: {},
-  systemPrompt: null,
-  monthlyBudgetMinor: null,
-} as const satisfies AiSettings;
+/** Which paid providers have an API key on this server. */
+export type ConfiguredAiProviders = Readonly<Record<AiModelProvider, boolean>>;
+
+/**
+ * The settings of a business that saved none, for the engine and the settings page alike: the
+ * providers that have an API key (OpenAI → Anthropic → Groq), then the offline bot.
+ */
+export function defaultAiSettings(configured: ConfiguredAiProviders): AiSettings {
+  return {
+    providerOrder: [...AI_MODEL_PROVIDERS.filter((p) => configured[p]), 'offline'],
+    models: {},
+    systemPrompt: null,
+    monthlyBudgetMinor: null,
+  };
+}
 
 export const aiModelOptionSchema = z.object({
   model: z.string(),
@@ -152,6 +168,8 @@ export const aiModelOptionSchema = z.object({
 export type AiModelOption = z.infer<typeof aiModelOptionSchema>;
 
 export const aiProviderOfferSchema = z.object({
+  /** Whether the server has this provider's API key; the engine skips a provider without. */
+  configured: z.boolean(),
   /** Asked when a business names no model, or one no longer offered; null: none is offered. */
   defaultModel: z.string().nullable(),
   models: z.array(aiModelOptionSchema),

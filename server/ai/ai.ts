@@ -11,11 +11,11 @@ import type { LlmProvider, SdkClientOptions } from './llm-provider';
 import { createPgMetering } from './metering.pg';
 import { createOfflineProvider } from './providers/offline';
 import {
+  configuredProviders,
   createDefaultAiSettingsSource,
   defaultAiSettings,
   type AiProviderName,
   type AiSettingsSource,
-  type ConfiguredProviders,
 } from './settings';
 import { createStoredAiSettingsSource } from './settings.pg';
 
@@ -42,11 +42,7 @@ export interface Ai {
 export async function createAi(deps: AiDeps): Promise<Ai> {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ component: 'ai' });
-  const configured: ConfiguredProviders = {
-    openai: Boolean(deps.config.openai.apiKey),
-    anthropic: Boolean(deps.config.anthropic.apiKey),
-    groq: Boolean(deps.config.groq.apiKey),
-  };
+  const configured = configuredProviders(deps.config);
   const breakers = createCircuitBreakers({
     failureThreshold: deps.config.breaker.failures,
     cooldownMs: deps.config.breaker.cooldownMs,

@@ -1,17 +1,26 @@
-import { z } from 'zod';
-import { aiModelsSchema } from '../../shared/settings.schema';
+import {
+  AI_MODEL_PROVIDERS,
+  defaultAiSettings,
+  type AiModelProvider,
+  type AiProvider,
+  type AiSettings,
+  type ConfiguredAiProviders,
+} from '../../shared/settings.schema';
+import type { Config } from '../config';
 
 /**
  * A business's AI settings (docs/api.md, "Integrations and settings": `GET|PUT /api/ai-settings`),
  * read through the
  * `AiSettingsSource` port: the stored settings (settings.pg.ts), or for a business that saved
- * none, an order derived from the configured API keys.
+ * none, `defaultAiSettings` of the configured API keys. The schema, the defaults and the order
+ * the engine asks in are shared/settings.schema.ts's, the same the settings page shows.
  */
 
-export const AI_PROVIDERS = ['openai', 'anthropic', 'groq', 'offline'] as const;
-export type AiProviderName = (typeof AI_PROVIDERS)[number];
-export type PaidProviderName = Exclude<AiProviderName, 'offline'>;
-export const PAID_PROVIDERS: readonly PaidProviderName[] = ['openai', 'anthropic', 'groq'];
+export { AI_PROVIDERS, aiSettingsSchema } from '../../shared/settings.schema';
+export type { AiSettings };
+export type AiProviderName = AiProvider;
+export type PaidProviderName = AiModelProvider;
+export const PAID_PROVIDERS: readonly PaidProviderName[] = AI_MODEL_PROVIDERS;
 
 /**
  * Used when a business names no model for a provider and the operator's list offers this one
@@ -24,44 +33,21 @@ export const DEFAULT_MODELS: Record<AiProviderName, string> = {
   offline: 'parley-rules-1',
 };
 
-const providerSchema = z.enum(AI_PROVIDERS);
-
-export const aiSettingsSchema = z.object({
-  // Duplicates are harmless but pointless; they are removed rather than refused.
-  providerOrder: z
-    .array(providerSchema)
-    .min(1)
-    .max(8)
-    .transform((order) => [...new Set(order)]),
-  // The API's rule (shared), so a stored row reads back as it was accepted.
-  models: aiModelsSchema.default({}),
-  systemPrompt: z.string().max(8000).nullable().default(null),
-  /** Minor units of USD (prices are in USD); null: only the operator's budget binds. */
-  monthlyBudgetMinor: z.number().int().nonnegative().nullable().default(null),
-});
-export type AiSettings = z.output<typeof aiSettingsSchema>;
-
 /** The port the handler reads settings through; the table-backed one replaces the default. */
 export interface AiSettingsSource {
   get(businessId: string): Promise<AiSettings>;
 }
 
-export type ConfiguredProviders = Record<PaidProviderName, boolean>;
+export type ConfiguredProviders = ConfiguredAiProviders;
 
-/** The providers that have an API key, OpenAI → Anthropic → Groq, then the offline bot. */
-export function defaultProviderOrder(configured: ConfiguredProviders): AiProviderName[] {
-  const paid = PAID_PROVIDERS.filter((p) => configured[p]);
-  return [...paid, 'offline'];
-}
+/** The paid providers whose API key the operator set. */
+export const configuredProviders = (ai: Config['ai']): ConfiguredProviders => ({
+  openai: Boolean(ai.openai.apiKey),
+  anthropic: Boolean(ai.anthropic.apiKey),
+  groq: Boolean(ai.groq.apiKey),
+});
 
-export function defaultAiSettings(configured: ConfiguredProviders): AiSettings {
-  return {
-    providerOrder: defaultProviderOrder(configured),
-    models: {},
-    systemPrompt: null,
-    monthlyBudgetMinor: null,
-  };
-}
+export { defaultAiSettings };
 
 export function createDefaultAiSettingsSource(configured: ConfiguredProviders): AiSettingsSource {
   const settings = defaultAiSettings(configured);

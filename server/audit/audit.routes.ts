@@ -1,7 +1,7 @@
+import { auditContracts } from '../../shared/api/audit.contract';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import {
   AUDIT_ACTIONS,
-  auditLogQuerySchema,
   type AuditAction,
   type AuditEntry,
   type AuditLogResponse,
@@ -30,35 +30,30 @@ export function toAuditEntry(row: AuditRow & { action: AuditAction }): AuditEntr
 /** `GET /api/audit-log`: newest first, paged by id; owners only. */
 export function auditRoutes(deps: RouteDeps): Route[] {
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/audit-log',
-      access: 'owner',
-      query: auditLogQuerySchema,
-      handler: (ctx) =>
-        deps.database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const { cursor, limit } = ctx.query;
-          const rows = await tx
-            .select()
-            .from(auditLog)
-            .where(
-              and(
-                eq(auditLog.businessId, ctx.auth.businessId),
-                cursor ? lt(auditLog.id, Number(cursor)) : undefined,
-              ),
-            )
-            .orderBy(desc(auditLog.id))
-            .limit(limit + 1);
-          const page = rows.slice(0, limit);
-          const items = page.flatMap((r) =>
-            isAction(r.action) ? [toAuditEntry({ ...r, action: r.action })] : [],
-          );
-          const next = rows.length > limit ? page[page.length - 1] : undefined;
-          return json({
-            items,
-            nextCursor: next ? String(next.id) : null,
-          } satisfies AuditLogResponse);
-        }),
-    }),
+    defineRoute(auditContracts.list, (ctx) =>
+      deps.database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const { cursor, limit } = ctx.query;
+        const rows = await tx
+          .select()
+          .from(auditLog)
+          .where(
+            and(
+              eq(auditLog.businessId, ctx.auth.businessId),
+              cursor ? lt(auditLog.id, Number(cursor)) : undefined,
+            ),
+          )
+          .orderBy(desc(auditLog.id))
+          .limit(limit + 1);
+        const page = rows.slice(0, limit);
+        const items = page.flatMap((r) =>
+          isAction(r.action) ? [toAuditEntry({ ...r, action: r.action })] : [],
+        );
+        const next = rows.length > limit ? page[page.length - 1] : undefined;
+        return json({
+          items,
+          nextCursor: next ? String(next.id) : null,
+        } satisfies AuditLogResponse);
+      }),
+    ),
   ];
 }

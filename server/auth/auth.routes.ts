@@ -1,5 +1,5 @@
+import { authContracts } from '../../shared/api/auth.contract';
 import { eq } from 'drizzle-orm';
-import { loginRequestSchema, registerRequestSchema } from '../../shared/auth.schema';
 import type { MeResponse } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
@@ -20,14 +20,13 @@ import {
 
 const emailTaken = () =>
   new AppError('conflict', { message: 'An account with this email already exists.' });
-/** One answer for an unknown email and a wrong password (docs/api.md, "Auth and accounts"). */
+/** One answer for an unknown email and a wrong password (api.md). */
 const badCredentials = () =>
   new AppError('unauthorized', { message: 'The email or password is not correct.' });
 
 /**
  * With 2FA on, a login spends a TOTP code or a recovery code; none, or a bad one, is
- * `totp_required` (docs/api.md, "Conventions"), which only a caller with the right password ever
- * sees.
+ * `totp_required` (api.md), which only a caller with the right password ever sees.
  */
 async function requireSecondFactor(
   deps: RouteDeps,
@@ -53,123 +52,103 @@ async function requireSecondFactor(
   }
 }
 
-/** Register, login and `GET /api/me` (docs/api.md, "Auth and accounts"). */
+/** Register, login and `GET /api/me` (api.md, "Auth and accounts"). */
 export function authRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/register',
-      access: 'public',
-      body: { kind: 'json', schema: registerRequestSchema },
-      async handler(ctx) {
-        const { businessName, email, password, name } = ctx.body;
-        await deps.limits.signupAttempt(ctx.ip);
-        assertAcceptablePassword(password);
-        if (await findUserByEmail(db, email)) throw emailTaken();
-        const passwordHash = await deps.passwords.hash(password);
-        try {
-          // System code: the business does not exist yet, so there is no tenant to scope to.
-          return await db.transaction(async (tx) => {
-            const [business] = await tx
-              .insert(businesses)
-              .values({ name: businessName })
-              .returning();
-            const [user] = await tx
-              .insert(users)
-              .values({ email, name: name ?? '', passwordHash })
-              .returning();
-            if (!business || !user) throw new Error('insert returned nothing');
-            await tx.insert(memberships).values({
-              businessId: business.id,
-              userId: user.id,
-              role: 'owner',
-            });
-            await writeAudit(tx, {
-              businessId: business.id,
-              actorUserId: user.id,
-              action: 'account.registered',
-              ip: ctx.ip,
-            });
-            return sessionReply(
-              tx,
-              deps.tokens,
-              { user, business, role: 'owner' },
-              { status: 201, browser: isBrowserRequest(ctx.headers) },
-            );
+    defineRoute(authContracts.register, async (ctx) => {
+      const { businessName, email, password, name } = ctx.body;
+      await deps.limits.signupAttempt(ctx.ip);
+      assertAcceptablePassword(password);
+      if (await findUserByEmail(db, email)) throw emailTaken();
+      const passwordHash = await deps.passwords.hash(password);
+      try {
+        // System code: the business does not exist yet, so there is no tenant to scope to.
+        return await db.transaction(async (tx) => {
+          const [business] = await tx.insert(businesses).values({ name: businessName }).returning();
+          const [user] = await tx
+            .insert(users)
+            .values({ email, name: name ?? '', passwordHash })
+            .returning();
+          if (!business || !user) throw new Error('insert returned nothing');
+          await tx.insert(memberships).values({
+            businessId: business.id,
+            userId: user.id,
+            role: 'owner',
           });
-        } catch (err) {
-          if (isUniqueViolation(err)) throw emailTaken();
-          throw err;
-        }
-      },
-    }),
-
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/login',
-      access: 'public',
-      body: { kind: 'json', schema: loginRequestSchema },
-      async handler(ctx) {
-        const { email, password, totp } = ctx.body;
-        await deps.limits.loginAttempt(email, ctx.ip);
-        const candidate = await findLoginCandidate(db, email);
-        const passwordOk = await deps.passwords.verify(password, candidate?.user.passwordHash);
-        const membership = candidate?.membership ?? null;
-        const fail = async (reason: 'password' | 'second_factor') => {
-          await deps.limits.loginFailed(email);
-          await writeAudit(db, {
-            businessId: membership?.businessId ?? null,
-            actorUserId: candidate?.user.id ?? null,
-            action: 'auth.login_failed',
+          await writeAudit(tx, {
+            businessId: business.id,
+            actorUserId: user.id,
+            action: 'account.registered',
             ip: ctx.ip,
-            meta: { reason },
           });
-        };
-        if (!candidate || !passwordOk || !membership) {
-          await fail('password');
-          throw badCredentials();
-        }
-        const { user } = candidate;
-        if (user.totpEnabledAt) {
-          await requireSecondFactor(deps, user, membership.businessId, totp, ctx.ip, () =>
-            fail('second_factor'),
+          return sessionReply(
+            tx,
+            deps.tokens,
+            { user, business, role: 'owner' },
+            { status: 201, browser: isBrowserRequest(ctx.headers) },
           );
-        }
-        await deps.limits.loginSucceeded(email, ctx.ip);
-        await writeAudit(db, {
-          businessId: membership.businessId,
-          actorUserId: user.id,
-          action: 'auth.login_succeeded',
-          ip: ctx.ip,
         });
-        const business = { id: membership.businessId, name: membership.businessName };
-        return sessionReply(
-          db,
-          deps.tokens,
-          { user, business, role: membership.role },
-          { browser: isBrowserRequest(ctx.headers) },
-        );
-      },
+      } catch (err) {
+        if (isUniqueViolation(err)) throw emailTaken();
+        throw err;
+      }
     }),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/me',
-      access: 'member',
-      async handler(ctx) {
-        const { userId, businessId, role } = ctx.auth;
-        return database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          const user = await findUserById(tx, userId);
-          const [business] = await tx
-            .select({ id: businesses.id, name: businesses.name })
-            .from(businesses)
-            .where(eq(businesses.id, businessId));
-          if (!user || !business) throw new AppError('unauthorized');
-          return json({ user: toUserDto(user), business, role } satisfies MeResponse);
+    defineRoute(authContracts.login, async (ctx) => {
+      const { email, password, totp } = ctx.body;
+      await deps.limits.loginAttempt(email, ctx.ip);
+      const candidate = await findLoginCandidate(db, email);
+      const passwordOk = await deps.passwords.verify(password, candidate?.user.passwordHash);
+      const membership = candidate?.membership ?? null;
+      const fail = async (reason: 'password' | 'second_factor') => {
+        await deps.limits.loginFailed(email);
+        await writeAudit(db, {
+          businessId: membership?.businessId ?? null,
+          actorUserId: candidate?.user.id ?? null,
+          action: 'auth.login_failed',
+          ip: ctx.ip,
+          meta: { reason },
         });
-      },
+      };
+      if (!candidate || !passwordOk || !membership) {
+        await fail('password');
+        throw badCredentials();
+      }
+      const { user } = candidate;
+      if (user.totpEnabledAt) {
+        await requireSecondFactor(deps, user, membership.businessId, totp, ctx.ip, () =>
+          fail('second_factor'),
+        );
+      }
+      await deps.limits.loginSucceeded(email, ctx.ip);
+      await writeAudit(db, {
+        businessId: membership.businessId,
+        actorUserId: user.id,
+        action: 'auth.login_succeeded',
+        ip: ctx.ip,
+      });
+      const business = { id: membership.businessId, name: membership.businessName };
+      return sessionReply(
+        db,
+        deps.tokens,
+        { user, business, role: membership.role },
+        { status: 200, browser: isBrowserRequest(ctx.headers) },
+      );
+    }),
+
+    defineRoute(authContracts.me, async (ctx) => {
+      const { userId, businessId, role } = ctx.auth;
+      return database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        const user = await findUserById(tx, userId);
+        const [business] = await tx
+          .select({ id: businesses.id, name: businesses.name })
+          .from(businesses)
+          .where(eq(businesses.id, businessId));
+        if (!user || !business) throw new AppError('unauthorized');
+        return json({ user: toUserDto(user), business, role } satisfies MeResponse);
+      });
     }),
   ];
 }

@@ -1,5 +1,5 @@
+import { authContracts } from '../../shared/api/auth.contract';
 import { eq } from 'drizzle-orm';
-import { passwordChangeRequestSchema } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, noContent, type Route } from '../http/route';
@@ -23,84 +23,73 @@ export function passwordRoutes(deps: RouteDeps): Route[] {
     deps.email.send({ businessId, to: { userId }, subject, text }, `${subject}:${Date.now()}`);
 
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/password',
-      access: 'member',
-      body: { kind: 'json', schema: passwordChangeRequestSchema },
-      async handler(ctx) {
-        const { userId, businessId, sessionId } = ctx.auth;
-        const { currentPassword, newPassword } = ctx.body;
-        assertAcceptablePassword(newPassword, 'newPassword');
-        const user = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
-          findUserById(tx, userId),
-        );
-        if (!user) throw new AppError('unauthorized');
-        await confirmPassword(deps, user, currentPassword, 'currentPassword');
-        if (await deps.passwords.verify(newPassword, user.passwordHash)) {
-          const message = 'Choose a password other than the current one.';
-          throw new AppError('bad_request', {
-            message,
-            issues: [{ path: 'body.newPassword', message }],
-          });
-        }
-        const passwordHash = await deps.passwords.hash(newPassword);
-        const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          await tx
-            .update(users)
-            .set({ passwordHash, updatedAt: new Date() })
-            .where(eq(users.id, userId));
-          const others = await revokeUserSessions(tx, userId, businessId, sessionId);
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: userId,
-            action: 'auth.password_changed',
-            targetType: 'user',
-            targetId: userId,
-            ip: ctx.ip,
-            meta: { endedSessions: others.length },
-          });
-          return others;
+    defineRoute(authContracts.changePassword, async (ctx) => {
+      const { userId, businessId, sessionId } = ctx.auth;
+      const { currentPassword, newPassword } = ctx.body;
+      assertAcceptablePassword(newPassword, 'newPassword');
+      const user = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+        findUserById(tx, userId),
+      );
+      if (!user) throw new AppError('unauthorized');
+      await confirmPassword(deps, user, currentPassword, 'currentPassword');
+      if (await deps.passwords.verify(newPassword, user.passwordHash)) {
+        const message = 'Choose a password other than the current one.';
+        throw new AppError('bad_request', {
+          message,
+          issues: [{ path: 'body.newPassword', message }],
         });
-        // After the commit: those sessions' dashboards close on every node.
-        for (const session of ended) deps.access.sessionEnded(session);
-        await notify(
+      }
+      const passwordHash = await deps.passwords.hash(newPassword);
+      const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        await tx
+          .update(users)
+          .set({ passwordHash, updatedAt: new Date() })
+          .where(eq(users.id, userId));
+        const others = await revokeUserSessions(tx, userId, businessId, sessionId);
+        await writeAudit(tx, {
           businessId,
-          userId,
-          'Your Parley password was changed',
-          [
-            'The password of your Parley account was just changed, and every other session of it was signed out.',
-            `From IP address: ${ctx.ip}`,
-            '',
-            'If this was not you, someone else knows your password: tell the owner of your business now, so they can remove this account from the team. An owner whose password was taken should write to whoever runs this Parley server.',
-          ].join('\n'),
-        );
-        return noContent();
-      },
+          actorUserId: userId,
+          action: 'auth.password_changed',
+          targetType: 'user',
+          targetId: userId,
+          ip: ctx.ip,
+          meta: { endedSessions: others.length },
+        });
+        return others;
+      });
+      // After the commit: those sessions' dashboards close on every node.
+      for (const session of ended) deps.access.sessionEnded(session);
+      await notify(
+        businessId,
+        userId,
+        'Your Parley password was changed',
+        [
+          'The password of your Parley account was just changed, and every other session of it was signed out.',
+          `From IP address: ${ctx.ip}`,
+          '',
+          'If this was not you, someone else knows your password: tell the owner of your business now, so they can remove this account from the team. An owner whose password was taken should write to whoever runs this Parley server.',
+        ].join('\n'),
+      );
+      return noContent();
     }),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/logout-all',
-      access: 'member',
-      async handler(ctx) {
-        const { userId, businessId } = ctx.auth;
-        const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          const all = await revokeUserSessions(tx, userId, businessId);
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: userId,
-            action: 'auth.signed_out_everywhere',
-            ip: ctx.ip,
-            meta: { endedSessions: all.length },
-          });
-          return all;
+    defineRoute(authContracts.logoutAll, async (ctx) => {
+      const { userId, businessId } = ctx.auth;
+      const ended = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        const all = await revokeUserSessions(tx, userId, businessId);
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: userId,
+          action: 'auth.signed_out_everywhere',
+          ip: ctx.ip,
+          meta: { endedSessions: all.length },
         });
-        // Every socket of the user, on every node, this one's included.
-        deps.access.accessChanged(userId);
-        ctx.log.info({ event: 'auth.signed_out_everywhere', sessions: ended.length }, 'signed out');
-        return { status: 204, headers: { 'set-cookie': clearedRefreshCookie() } };
-      },
+        return all;
+      });
+      // Every socket of the user, on every node, this one's included.
+      deps.access.accessChanged(userId);
+      ctx.log.info({ event: 'auth.signed_out_everywhere', sessions: ended.length }, 'signed out');
+      return noContent({ 'set-cookie': clearedRefreshCookie() });
     }),
   ];
 }

@@ -1,9 +1,9 @@
+import { authContracts } from '../../shared/api/auth.contract';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { refreshRequestSchema } from '../../shared/auth.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
-import { defineRoute, type Reply, type Route } from '../http/route';
+import { defineRoute, noContent, type Route } from '../http/route';
 import type { Db } from '../persistence/db';
 import { businesses, memberships, users } from '../persistence/schema';
 import type { RouteDeps } from '../route-deps';
@@ -26,7 +26,7 @@ async function rotateSession(
   deps: RouteDeps,
   token: string,
   ctx: { ip: string; log: Logger; headers: ReadonlyMap<string, string> },
-): Promise<{ reply: Reply } | { ended: string | null }> {
+): Promise<{ reply: Awaited<ReturnType<typeof sessionReply<200>>> } | { ended: string | null }> {
   const spent = await consumeRefreshToken(tx, token);
   if (spent.kind === 'invalid') return { ended: null };
   if (spent.kind === 'reused') {
@@ -59,7 +59,7 @@ async function rotateSession(
     tx,
     deps.tokens,
     { user: row.user, business, role: row.role },
-    { familyId: spent.familyId, browser: isBrowserRequest(ctx.headers) },
+    { status: 200, familyId: spent.familyId, browser: isBrowserRequest(ctx.headers) },
   );
   return { reply };
 }
@@ -72,47 +72,35 @@ export function sessionRoutes(deps: RouteDeps): Route[] {
     body?.refreshToken ?? readRefreshCookie(cookie);
 
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/refresh',
-      access: 'public',
-      body: { kind: 'json', schema: refreshRequestSchema },
-      async handler(ctx) {
-        const token = tokenOf(ctx.body, ctx.headers.get('cookie'));
-        if (!token) throw sessionEnded();
-        // The reuse branch must commit its revocation and audit entry, so the transaction
-        // returns an outcome and the 401 is thrown after it.
-        const outcome = await db.transaction((tx) => rotateSession(tx, deps, token, ctx));
-        if ('reply' in outcome) return outcome.reply;
-        if (outcome.ended) deps.access.sessionEnded(outcome.ended);
-        throw sessionEnded();
-      },
+    defineRoute(authContracts.refresh, async (ctx) => {
+      const token = tokenOf(ctx.body, ctx.headers.get('cookie'));
+      if (!token) throw sessionEnded();
+      // The reuse branch must commit its revocation and audit entry, so the transaction
+      // returns an outcome and the 401 is thrown after it.
+      const outcome = await db.transaction((tx) => rotateSession(tx, deps, token, ctx));
+      if ('reply' in outcome) return outcome.reply;
+      if (outcome.ended) deps.access.sessionEnded(outcome.ended);
+      throw sessionEnded();
     }),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/auth/logout',
-      access: 'public',
-      body: { kind: 'json', schema: refreshRequestSchema },
-      async handler(ctx) {
-        const token = tokenOf(ctx.body, ctx.headers.get('cookie'));
-        if (token) {
-          const ended = await db.transaction(async (tx) => {
-            const owner = await revokeFamilyOf(tx, token);
-            if (!owner) return null;
-            await writeAudit(tx, {
-              businessId: owner.businessId,
-              actorUserId: owner.userId,
-              action: 'auth.logout',
-              ip: ctx.ip,
-            });
-            return owner.familyId;
+    defineRoute(authContracts.logout, async (ctx) => {
+      const token = tokenOf(ctx.body, ctx.headers.get('cookie'));
+      if (token) {
+        const ended = await db.transaction(async (tx) => {
+          const owner = await revokeFamilyOf(tx, token);
+          if (!owner) return null;
+          await writeAudit(tx, {
+            businessId: owner.businessId,
+            actorUserId: owner.userId,
+            action: 'auth.logout',
+            ip: ctx.ip,
           });
-          // After the commit: the session's sockets on every node close too.
-          if (ended) deps.access.sessionEnded(ended);
-        }
-        return { status: 204, headers: { 'set-cookie': clearedRefreshCookie() } };
-      },
+          return owner.familyId;
+        });
+        // After the commit: the session's sockets on every node close too.
+        if (ended) deps.access.sessionEnded(ended);
+      }
+      return noContent({ 'set-cookie': clearedRefreshCookie() });
     }),
   ];
 }

@@ -1,6 +1,5 @@
 import type { SessionResponse } from '../../shared/auth.schema';
 import type { Role } from '../../shared/domain';
-import type { Reply } from '../http/route';
 import type { Db } from '../persistence/db';
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from './access-tokens';
 import { refreshCookie } from './refresh-cookie';
@@ -29,12 +28,12 @@ export function isBrowserRequest(headers: ReadonlyMap<string, string>): boolean 
  * read a body (and `fetch('/api/auth/refresh')` sends the cookie), never the cookie itself
  * (security review L6).
  */
-export async function sessionReply(
+export async function sessionReply<const S extends 200 | 201>(
   db: Db,
   tokens: AccessTokens,
   subject: SessionSubject,
-  options: { status?: number; familyId?: string; browser: boolean },
-): Promise<Reply> {
+  options: { status: S; familyId?: string; browser: boolean },
+): Promise<{ status: S; json: SessionResponse; headers: Record<string, string> }> {
   const { user, business, role } = subject;
   const refresh = await issueRefreshToken(db, {
     userId: user.id,
@@ -56,7 +55,7 @@ export async function sessionReply(
     role,
   };
   return {
-    status: options.status ?? 200,
+    status: options.status,
     json: body,
     headers: { 'set-cookie': refreshCookie(refresh.token, refresh.expiresAt) },
   };

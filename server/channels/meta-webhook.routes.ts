@@ -1,8 +1,9 @@
+import { webhookContracts } from '../../shared/api/webhooks.contract';
 import { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import { metaDeliverySchema } from '../../shared/meta-webhook.schema';
 import { AppError } from '../errors';
-import { defineRoute, json, type Route } from '../http/route';
+import { content, defineRoute, json, type Route } from '../http/route';
 import { cleanUnsafeText } from '../http/unsafe-text';
 import type { Metrics } from '../metrics';
 import type { Database } from '../persistence/db';
@@ -42,64 +43,49 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Route[] {
   });
 
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/webhooks/meta',
-      access: 'public',
-      rateLimit: 'signed',
-      handler(ctx) {
-        const q = ctx.query;
-        // Any non-200 fails Meta's verification; 403 on a wrong token, like Meta's sample app.
-        if (
-          q['hub.mode'] !== 'subscribe' ||
-          q['hub.verify_token'] !== deps.verifyToken ||
-          !q['hub.challenge']
-        ) {
-          throw new AppError('forbidden', { message: 'Verification failed.' });
-        }
-        return { status: 200, body: q['hub.challenge'], contentType: 'text/plain; charset=utf-8' };
-      },
+    defineRoute(webhookContracts.metaVerify, (ctx) => {
+      const q = ctx.query;
+      // Any non-200 fails Meta's verification; 403 on a wrong token, like Meta's sample app.
+      if (
+        q['hub.mode'] !== 'subscribe' ||
+        q['hub.verify_token'] !== deps.verifyToken ||
+        !q['hub.challenge']
+      ) {
+        throw new AppError('forbidden', { message: 'Verification failed.' });
+      }
+      return content(q['hub.challenge'], 'text/plain; charset=utf-8');
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/api/webhooks/meta',
-      access: 'public',
-      rateLimit: 'signed',
-      body: { kind: 'raw', contentTypes: ['application/json'] },
-      async handler(ctx) {
-        if (
-          !verifyMetaSignature(ctx.body, ctx.headers.get('x-hub-signature-256'), deps.appSecret)
-        ) {
-          throw new AppError('unauthorized', { message: 'The signature does not match.' });
-        }
-        let parsedJson: unknown;
-        try {
-          parsedJson = JSON.parse(ctx.body.toString('utf8'));
-        } catch {
-          throw new AppError('bad_request', { message: 'The body is not valid JSON.' });
-        }
-        // The signature covers the bytes as sent; what PostgreSQL cannot store is replaced with
-        // U+FFFD, so the message still arrives and the rest of the batch is not refused with it.
-        const clean = cleanUnsafeText(parsedJson);
-        if (clean.cleaned > 0) {
-          cleaned.inc(clean.cleaned);
-          ctx.log.info(
-            { event: 'meta.text_cleaned', strings: clean.cleaned },
-            'unstorable characters replaced',
-          );
-        }
-        const delivery = metaDeliverySchema.safeParse(clean.value);
-        if (!delivery.success) {
-          // Signed by Meta but of an object Parley does not subscribe to: acknowledge, or Meta
-          // keeps retrying it.
-          skipped.inc();
-          return json({ received: 0 });
-        }
-        const { events, skipped: skippedItems } = normalizeMetaDelivery(delivery.data);
-        if (skippedItems > 0) skipped.inc(skippedItems);
-        const result = await ingestMetaEvents({ ...deps, unrouted }, events);
-        return json({ received: events.length, ...result });
-      },
+    defineRoute(webhookContracts.meta, async (ctx) => {
+      if (!verifyMetaSignature(ctx.body, ctx.headers.get('x-hub-signature-256'), deps.appSecret)) {
+        throw new AppError('unauthorized', { message: 'The signature does not match.' });
+      }
+      let parsedJson: unknown;
+      try {
+        parsedJson = JSON.parse(ctx.body.toString('utf8'));
+      } catch {
+        throw new AppError('bad_request', { message: 'The body is not valid JSON.' });
+      }
+      // The signature covers the bytes as sent; what PostgreSQL cannot store is replaced with
+      // U+FFFD, so the message still arrives and the rest of the batch is not refused with it.
+      const clean = cleanUnsafeText(parsedJson);
+      if (clean.cleaned > 0) {
+        cleaned.inc(clean.cleaned);
+        ctx.log.info(
+          { event: 'meta.text_cleaned', strings: clean.cleaned },
+          'unstorable characters replaced',
+        );
+      }
+      const delivery = metaDeliverySchema.safeParse(clean.value);
+      if (!delivery.success) {
+        // Signed by Meta but of an object Parley does not subscribe to: acknowledge, or Meta
+        // keeps retrying it.
+        skipped.inc();
+        return json({ received: 0 });
+      }
+      const { events, skipped: skippedItems } = normalizeMetaDelivery(delivery.data);
+      if (skippedItems > 0) skipped.inc(skippedItems);
+      const result = await ingestMetaEvents({ ...deps, unrouted }, events);
+      return json({ received: events.length, ...result });
     }),
   ];
 }

@@ -46,7 +46,7 @@ export async function createAgentOrder(
   deps: OrderRouteDeps,
   caller: { businessId: string; userId: string },
   body: OrderCreateRequest,
-): Promise<{ status: number; order: Order | undefined }> {
+): Promise<{ status: 200 | 201; order: Order | undefined }> {
   const { businessId } = caller;
   const { conversationId, items } = body;
   const idempotencyKey = `agent:${body.idempotencyKey ?? randomUUID()}`;

@@ -1,9 +1,6 @@
+import { commerceContracts } from '../../shared/api/commerce.contract';
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import {
-  orderCreateRequestSchema,
-  orderListQuerySchema,
-  type OrderListResponse,
-} from '../../shared/commerce.schema';
+import type { OrderListResponse } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, type Route } from '../http/route';
@@ -39,59 +36,47 @@ function decodeCursor(cursor: string): SQL | undefined {
 export function orderRoutes(deps: OrderRouteDeps): Route[] {
   const { database } = deps;
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/orders',
-      access: 'member',
-      query: orderListQuerySchema,
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const { businessId } = ctx.auth;
-          const { status, conversationId, cursor, limit } = ctx.query;
-          const rows = await tx
-            .select()
-            .from(orders)
-            .where(
-              and(
-                eq(orders.businessId, businessId),
-                status ? eq(orders.status, status) : undefined,
-                conversationId ? eq(orders.conversationId, conversationId) : undefined,
-                cursor ? decodeCursor(cursor) : undefined,
-              ),
-            )
-            .orderBy(desc(orders.createdAt), desc(orders.id))
-            .limit(limit + 1);
-          const page = rows.slice(0, limit);
-          const next = rows.length > limit ? page[page.length - 1] : undefined;
-          return json({
-            items: await orderViews(tx, businessId, page),
-            nextCursor: next ? encodeCursor(next) : null,
-          } satisfies OrderListResponse);
-        }),
-    }),
+    defineRoute(commerceContracts.listOrders, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const { businessId } = ctx.auth;
+        const { status, conversationId, cursor, limit } = ctx.query;
+        const rows = await tx
+          .select()
+          .from(orders)
+          .where(
+            and(
+              eq(orders.businessId, businessId),
+              status ? eq(orders.status, status) : undefined,
+              conversationId ? eq(orders.conversationId, conversationId) : undefined,
+              cursor ? decodeCursor(cursor) : undefined,
+            ),
+          )
+          .orderBy(desc(orders.createdAt), desc(orders.id))
+          .limit(limit + 1);
+        const page = rows.slice(0, limit);
+        const next = rows.length > limit ? page[page.length - 1] : undefined;
+        return json({
+          items: await orderViews(tx, businessId, page),
+          nextCursor: next ? encodeCursor(next) : null,
+        } satisfies OrderListResponse);
+      }),
+    ),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/orders/:id',
-      access: 'member',
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const order = await findOrder(tx, ctx.auth.businessId, uuidParam(ctx.params.id));
-          if (!order) throw new AppError('not_found');
-          const [view] = await orderViews(tx, ctx.auth.businessId, [order]);
-          return json(view);
-        }),
-    }),
+    defineRoute(commerceContracts.getOrder, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const order = await findOrder(tx, ctx.auth.businessId, uuidParam(ctx.params.id));
+        if (!order) throw new AppError('not_found');
+        const [view] = await orderViews(tx, ctx.auth.businessId, [order]);
+        if (!view) throw new AppError('not_found');
+        return json(view);
+      }),
+    ),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/orders',
-      access: 'member',
-      body: { kind: 'json', schema: orderCreateRequestSchema },
-      async handler(ctx) {
-        const { status, order } = await createAgentOrder(deps, ctx.auth, ctx.body);
-        return json(order, status);
-      },
+    defineRoute(commerceContracts.createOrder, async (ctx) => {
+      const { status, order } = await createAgentOrder(deps, ctx.auth, ctx.body);
+      // Read back after its own commit: only a concurrent erasure leaves nothing to show.
+      if (!order) throw new AppError('not_found');
+      return json(order, status);
     }),
   ];
 }

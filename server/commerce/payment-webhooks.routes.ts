@@ -1,3 +1,4 @@
+import { webhookContracts } from '../../shared/api/webhooks.contract';
 import { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PaymentProvider } from '../../shared/domain';
@@ -114,62 +115,55 @@ export function paymentWebhookRoutes(deps: PaymentWebhookDeps): Route[] {
   });
 
   const route = (provider: PaymentProvider) =>
-    defineRoute({
-      method: 'POST',
-      path: `/api/webhooks/${provider}/:businessId`,
-      access: 'public',
-      rateLimit: 'signed',
-      body: { kind: 'raw', contentTypes: ['application/json'] },
-      async handler(ctx) {
-        let notice: PaymentNotice;
-        try {
-          notice = await verifiedNotice(deps, provider, ctx);
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'unauthorized') {
-            received.inc({ provider, outcome: 'bad_signature' });
-            ctx.log.warn(
-              {
-                event: 'payment.webhook_bad_signature',
-                provider,
-                businessId: ctx.params.businessId,
-              },
-              'payment webhook refused: signature does not verify with this business’s secret',
-            );
-          }
-          throw err;
-        }
-        if (notice.kind === 'ignored') {
-          received.inc({ provider, outcome: 'ignored' });
-          ctx.log.info(
-            { event: 'payment.webhook_ignored', provider, reason: notice.reason },
-            'not acted on',
+    defineRoute(webhookContracts[provider], async (ctx) => {
+      let notice: PaymentNotice;
+      try {
+        notice = await verifiedNotice(deps, provider, ctx);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'unauthorized') {
+          received.inc({ provider, outcome: 'bad_signature' });
+          ctx.log.warn(
+            {
+              event: 'payment.webhook_bad_signature',
+              provider,
+              businessId: ctx.params.businessId,
+            },
+            'payment webhook refused: signature does not verify with this business’s secret',
           );
-          return json({ received: true });
         }
-        try {
-          const outcome = await deps.intake.fromNotice(ctx.params.businessId.toLowerCase(), notice);
-          received.inc({ provider, outcome });
-          return json({ received: true });
-        } catch (err) {
-          if (!(err instanceof ProviderError)) throw err;
-          if (err.retryable) {
-            received.inc({ provider, outcome: 'verify_unavailable' });
-            throw new AppError('unavailable', {
-              message: 'The payment could not be confirmed right now.',
-              cause: err,
-              headers: { 'retry-after': '60' },
-            });
-          }
-          // The business's key is refused: a redelivery cannot help, reconciliation will once
-          // the key is fixed.
-          received.inc({ provider, outcome: 'verify_refused' });
-          ctx.log.error(
-            { event: 'payment.verify_refused', provider, code: err.code },
-            'the provider refused to confirm a payment with this business’s key',
-          );
-          return json({ received: true });
+        throw err;
+      }
+      if (notice.kind === 'ignored') {
+        received.inc({ provider, outcome: 'ignored' });
+        ctx.log.info(
+          { event: 'payment.webhook_ignored', provider, reason: notice.reason },
+          'not acted on',
+        );
+        return json({ received: true });
+      }
+      try {
+        const outcome = await deps.intake.fromNotice(ctx.params.businessId.toLowerCase(), notice);
+        received.inc({ provider, outcome });
+        return json({ received: true });
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        if (err.retryable) {
+          received.inc({ provider, outcome: 'verify_unavailable' });
+          throw new AppError('unavailable', {
+            message: 'The payment could not be confirmed right now.',
+            cause: err,
+            headers: { 'retry-after': '60' },
+          });
         }
-      },
+        // The business's key is refused: a redelivery cannot help, reconciliation will once
+        // the key is fixed.
+        received.inc({ provider, outcome: 'verify_refused' });
+        ctx.log.error(
+          { event: 'payment.verify_refused', provider, code: err.code },
+          'the provider refused to confirm a payment with this business’s key',
+        );
+        return json({ received: true });
+      }
     });
 
   return [route('stripe'), route('paystack'), route('flutterwave')];

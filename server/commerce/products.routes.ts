@@ -1,10 +1,6 @@
+import { commerceContracts } from '../../shared/api/commerce.contract';
 import { and, asc, eq } from 'drizzle-orm';
-import {
-  productCreateRequestSchema,
-  productUpdateRequestSchema,
-  type Product,
-  type ProductListResponse,
-} from '../../shared/commerce.schema';
+import type { Product, ProductListResponse } from '../../shared/commerce.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
 import { defineRoute, json, noContent, type Route } from '../http/route';
@@ -32,99 +28,75 @@ function toDto(row: ProductRow): Product {
 const skuTaken = () =>
   new AppError('conflict', { message: 'Another product already has this SKU.' });
 
-/**
- * The catalog (docs/api.md, "Integrations and settings"): members read it (agents quote prices),
- * owners and admins change it.
- */
+/** The catalog (api.md): members read it (agents quote prices), owners and admins change it. */
 export function productRoutes(deps: { database: Database }): Route[] {
   const { database } = deps;
   const where = (businessId: string, id: string) =>
     and(eq(products.businessId, businessId), eq(products.id, id));
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/products',
-      access: 'member',
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const rows = await tx
-            .select()
-            .from(products)
-            .where(eq(products.businessId, ctx.auth.businessId))
-            .orderBy(asc(products.sku));
-          return json({ items: rows.map(toDto) } satisfies ProductListResponse);
-        }),
-    }),
+    defineRoute(commerceContracts.listProducts, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const rows = await tx
+          .select()
+          .from(products)
+          .where(eq(products.businessId, ctx.auth.businessId))
+          .orderBy(asc(products.sku));
+        return json({ items: rows.map(toDto) } satisfies ProductListResponse);
+      }),
+    ),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/products',
-      access: 'admin',
-      body: { kind: 'json', schema: productCreateRequestSchema },
-      async handler(ctx) {
-        const { businessId } = ctx.auth;
-        try {
-          const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
-            tx
-              .insert(products)
-              .values({
-                businessId,
-                sku: ctx.body.sku,
-                name: ctx.body.name,
-                description: ctx.body.description ?? null,
-                priceMinor: ctx.body.priceMinor,
-                currency: ctx.body.currency,
-                stock: ctx.body.stock ?? null,
-              })
-              .returning(),
-          );
-          return json(toDto(row as ProductRow), 201);
-        } catch (err) {
-          if (isUniqueViolation(err)) throw skuTaken();
-          throw err;
-        }
-      },
-    }),
-
-    defineRoute({
-      method: 'PATCH',
-      path: '/api/products/:id',
-      access: 'admin',
-      body: { kind: 'json', schema: productUpdateRequestSchema },
-      async handler(ctx) {
-        const { businessId } = ctx.auth;
-        const id = uuidParam(ctx.params.id);
-        try {
-          const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
-            tx
-              .update(products)
-              .set({ ...ctx.body, updatedAt: new Date() })
-              .where(where(businessId, id))
-              .returning(),
-          );
-          if (!row) throw new AppError('not_found');
-          return json(toDto(row));
-        } catch (err) {
-          if (isUniqueViolation(err)) throw skuTaken();
-          throw err;
-        }
-      },
-    }),
-
-    defineRoute({
-      method: 'DELETE',
-      path: '/api/products/:id',
-      access: 'admin',
-      async handler(ctx) {
-        const { businessId } = ctx.auth;
-        const id = uuidParam(ctx.params.id);
-        // Orders keep their own copy of each line, so deleting a product changes no order.
-        const deleted = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
-          tx.delete(products).where(where(businessId, id)).returning({ id: products.id }),
+    defineRoute(commerceContracts.createProduct, async (ctx) => {
+      const { businessId } = ctx.auth;
+      try {
+        const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          tx
+            .insert(products)
+            .values({
+              businessId,
+              sku: ctx.body.sku,
+              name: ctx.body.name,
+              description: ctx.body.description ?? null,
+              priceMinor: ctx.body.priceMinor,
+              currency: ctx.body.currency,
+              stock: ctx.body.stock ?? null,
+            })
+            .returning(),
         );
-        if (deleted.length === 0) throw new AppError('not_found');
-        return noContent();
-      },
+        return json(toDto(row as ProductRow), 201);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw skuTaken();
+        throw err;
+      }
+    }),
+
+    defineRoute(commerceContracts.updateProduct, async (ctx) => {
+      const { businessId } = ctx.auth;
+      const id = uuidParam(ctx.params.id);
+      try {
+        const [row] = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+          tx
+            .update(products)
+            .set({ ...ctx.body, updatedAt: new Date() })
+            .where(where(businessId, id))
+            .returning(),
+        );
+        if (!row) throw new AppError('not_found');
+        return json(toDto(row));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw skuTaken();
+        throw err;
+      }
+    }),
+
+    defineRoute(commerceContracts.deleteProduct, async (ctx) => {
+      const { businessId } = ctx.auth;
+      const id = uuidParam(ctx.params.id);
+      // Orders keep their own copy of each line, so deleting a product changes no order.
+      const deleted = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+        tx.delete(products).where(where(businessId, id)).returning({ id: products.id }),
+      );
+      if (deleted.length === 0) throw new AppError('not_found');
+      return noContent();
     }),
   ];
 }

@@ -1,12 +1,10 @@
+import { conversationContracts } from '../../shared/api/conversations.contract';
 import type { z } from 'zod';
-import {
-  agentReplyRequestSchema,
-  type agentReplyResponseSchema,
-  conversationListQuerySchema,
-  messageListQuerySchema,
-  type ConversationItem,
-  type ConversationListResponse,
-  type MessageListResponse,
+import type {
+  agentReplyResponseSchema,
+  ConversationItem,
+  ConversationListResponse,
+  MessageListResponse,
 } from '../../shared/conversations.schema';
 import { AppError } from '../errors';
 import { uuidParam } from '../http/params';
@@ -19,7 +17,7 @@ import { listMessages, loadConversationDetail, markRead } from './conversation-d
 /**
  * docs/api.md, "Conversations" (any member): the inbox list, one conversation with its messages,
  * orders and timeline, and the agent's commands, which go through the conversation's actor.
- * `POST /api/conversations/:id/read` was added to the original contract (docs/api.md, "Routes").
+ * `POST /api/conversations/:id/read` is an addition (docs/api.md, "Conversations").
  */
 export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   const { database } = deps;
@@ -38,112 +36,83 @@ export function conversationRoutes(deps: AgentCommandDeps): Route[] {
   };
 
   const command = (name: Exclude<AgentCommand, 'reply'>) =>
-    defineRoute({
-      method: 'POST',
-      path: `/api/conversations/:id/${name}`,
-      access: 'member',
-      async handler(ctx) {
-        const id = uuidParam(ctx.params.id);
-        await runAgentCommand(deps, {
-          businessId: ctx.auth.businessId,
-          conversationId: id,
-          userId: ctx.auth.userId,
-          command: name,
-          idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
-        });
-        return json(await itemAfter(ctx.auth, id));
-      },
+    defineRoute(conversationContracts[name], async (ctx) => {
+      const id = uuidParam(ctx.params.id);
+      await runAgentCommand(deps, {
+        businessId: ctx.auth.businessId,
+        conversationId: id,
+        userId: ctx.auth.userId,
+        command: name,
+        idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
+      });
+      return json(await itemAfter(ctx.auth, id));
     });
 
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations',
-      access: 'member',
-      query: conversationListQuerySchema,
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) =>
-          json(
-            (await listConversationItems(
-              tx,
-              ctx.auth.businessId,
-              ctx.auth.userId,
-              ctx.query,
-            )) satisfies ConversationListResponse,
-          ),
-        ),
-    }),
-
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations/:id',
-      access: 'member',
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const detail = await loadConversationDetail(
+    defineRoute(conversationContracts.list, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) =>
+        json(
+          (await listConversationItems(
             tx,
             ctx.auth.businessId,
-            uuidParam(ctx.params.id),
-          );
-          if (!detail) throw new AppError('not_found');
-          return json(detail);
-        }),
-    }),
+            ctx.auth.userId,
+            ctx.query,
+          )) satisfies ConversationListResponse,
+        ),
+      ),
+    ),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/conversations/:id/messages',
-      access: 'member',
-      query: messageListQuerySchema,
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          const { businessId } = ctx.auth;
-          const id = uuidParam(ctx.params.id);
-          // An empty list would not say "not yours"; a missing conversation is a 404.
-          if (!(await loadConversationItem(tx, businessId, id))) throw new AppError('not_found');
-          const items = await listMessages(tx, businessId, id, ctx.query);
-          return json({ items } satisfies MessageListResponse);
-        }),
-    }),
+    defineRoute(conversationContracts.get, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const detail = await loadConversationDetail(
+          tx,
+          ctx.auth.businessId,
+          uuidParam(ctx.params.id),
+        );
+        if (!detail) throw new AppError('not_found');
+        return json(detail);
+      }),
+    ),
+
+    defineRoute(conversationContracts.messages, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        const { businessId } = ctx.auth;
+        const id = uuidParam(ctx.params.id);
+        // An empty list would not say "not yours"; a missing conversation is a 404.
+        if (!(await loadConversationItem(tx, businessId, id))) throw new AppError('not_found');
+        const items = await listMessages(tx, businessId, id, ctx.query);
+        return json({ items } satisfies MessageListResponse);
+      }),
+    ),
 
     command('claim'),
     command('release'),
     command('close'),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/conversations/:id/messages',
-      access: 'member',
-      body: { kind: 'json', schema: agentReplyRequestSchema },
-      async handler(ctx) {
-        const id = uuidParam(ctx.params.id);
-        // Accepted means the machine took it and the message is queued in the same commit;
-        // the send to the channel follows (its status arrives on the message).
-        await runAgentCommand(deps, {
-          businessId: ctx.auth.businessId,
-          conversationId: id,
-          userId: ctx.auth.userId,
-          command: 'reply',
-          idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
-          text: ctx.body.text,
-        });
-        return json(
-          { accepted: true, conversationId: id } satisfies z.infer<typeof agentReplyResponseSchema>,
-          202,
-        );
-      },
+    defineRoute(conversationContracts.reply, async (ctx) => {
+      const id = uuidParam(ctx.params.id);
+      // Accepted means the machine took it and the message is queued in the same commit;
+      // the send to the channel follows (its status arrives on the message).
+      await runAgentCommand(deps, {
+        businessId: ctx.auth.businessId,
+        conversationId: id,
+        userId: ctx.auth.userId,
+        command: 'reply',
+        idempotencyKey: parseIdempotencyKey(ctx.headers.get('idempotency-key')),
+        text: ctx.body.text,
+      });
+      return json(
+        { accepted: true, conversationId: id } satisfies z.infer<typeof agentReplyResponseSchema>,
+        202,
+      );
     }),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/conversations/:id/read',
-      access: 'member',
-      handler: (ctx) =>
-        database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
-          if (!(await markRead(tx, ctx.auth.businessId, uuidParam(ctx.params.id))))
-            throw new AppError('not_found');
-          return noContent();
-        }),
-    }),
+    defineRoute(conversationContracts.markRead, (ctx) =>
+      database.transaction({ tenant: ctx.auth.businessId }, async ({ db: tx }) => {
+        if (!(await markRead(tx, ctx.auth.businessId, uuidParam(ctx.params.id))))
+          throw new AppError('not_found');
+        return noContent();
+      }),
+    ),
   ];
 }

@@ -1,21 +1,9 @@
+import { demoContracts } from '../../shared/api/demo.contract';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { demoSendApiSendSchema, demoWhatsappSendSchema } from '../../shared/demo.schema';
 import { defineRoute, json, type Route } from '../http/route';
 import type { DemoDelivery, DemoOutbox } from './demo-outbox';
 import { simulatedCustomerById } from './simulated-customers';
-
-/**
- * The two send shapes `graph-sender.ts` posts (docs/wire-specs.md §2): WhatsApp Cloud and Send API.
- */
-const whatsappSend = z.object({
-  messaging_product: z.literal('whatsapp'),
-  to: z.string().min(1),
-  text: z.object({ body: z.string() }),
-});
-const sendApiSend = z.object({
-  recipient: z.object({ id: z.string().min(1) }),
-  message: z.object({ text: z.string() }),
-});
 
 function deliveryOf(account: string, raw: Buffer): DemoDelivery | null {
   let body: unknown;
@@ -25,10 +13,10 @@ function deliveryOf(account: string, raw: Buffer): DemoDelivery | null {
     return null;
   }
   if (account !== 'me') {
-    const wa = whatsappSend.safeParse(body);
+    const wa = demoWhatsappSendSchema.safeParse(body);
     return wa.success ? { recipient: wa.data.to, text: wa.data.text.body } : null;
   }
-  const send = sendApiSend.safeParse(body);
+  const send = demoSendApiSendSchema.safeParse(body);
   return send.success ? { recipient: send.data.recipient.id, text: send.data.message.text } : null;
 }
 
@@ -43,53 +31,40 @@ export function demoGraphRoutes(options: { outbox?: DemoOutbox } = {}): Route[] 
   return [
     // The User Profile API (Messenger `first_name,last_name`; Instagram `name,username`), so
     // simulated customers have names on every channel, as real ones do.
-    defineRoute({
-      method: 'GET',
-      path: '/demo/graph/:version/:id',
-      access: 'public',
-      rateLimit: 'none',
-      handler(ctx) {
-        const customer = simulatedCustomerById(ctx.params.id);
-        if (!customer) {
-          return json(
-            {
-              error: {
-                message: `Unsupported get request. Object with ID '${ctx.params.id}' does not exist.`,
-                type: 'GraphMethodException',
-                code: 100,
-                error_subcode: 33,
-              },
+    defineRoute(demoContracts.graphProfile, (ctx) => {
+      const customer = simulatedCustomerById(ctx.params.id);
+      if (!customer) {
+        return json(
+          {
+            error: {
+              message: `Unsupported get request. Object with ID '${ctx.params.id}' does not exist.`,
+              type: 'GraphMethodException',
+              code: 100,
+              error_subcode: 33,
             },
-            400,
-          );
-        }
-        const [first, ...rest] = customer.name.split(' ');
-        return customer.channel === 'instagram'
-          ? json({
-              id: customer.id,
-              name: customer.name,
-              username: customer.name.toLowerCase().replace(/[^a-z]+/g, '.'),
-            })
-          : json({ id: customer.id, first_name: first, last_name: rest.join(' ') });
-      },
+          },
+          400,
+        );
+      }
+      const [first, ...rest] = customer.name.split(' ');
+      return customer.channel === 'instagram'
+        ? json({
+            id: customer.id,
+            name: customer.name,
+            username: customer.name.toLowerCase().replace(/[^a-z]+/g, '.'),
+          })
+        : json({ id: customer.id, first_name: first, last_name: rest.join(' ') });
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/demo/graph/:version/:account/messages',
-      access: 'public',
-      rateLimit: 'none',
-      body: { kind: 'raw', contentTypes: ['application/json'] },
-      handler(ctx) {
-        const delivery = options.outbox ? deliveryOf(ctx.params.account, ctx.body) : null;
-        if (delivery) options.outbox?.deliver(delivery);
-        return ctx.params.account === 'me'
-          ? json({ recipient_id: delivery?.recipient ?? 'demo', message_id: `m_${id()}` })
-          : json({
-              messaging_product: 'whatsapp',
-              contacts: [],
-              messages: [{ id: `wamid.${id()}` }],
-            });
-      },
+    defineRoute(demoContracts.graphSend, (ctx) => {
+      const delivery = options.outbox ? deliveryOf(ctx.params.account, ctx.body) : null;
+      if (delivery) options.outbox?.deliver(delivery);
+      return ctx.params.account === 'me'
+        ? json({ recipient_id: delivery?.recipient ?? 'demo', message_id: `m_${id()}` })
+        : json({
+            messaging_product: 'whatsapp',
+            contacts: [],
+            messages: [{ id: `wamid.${id()}` }],
+          });
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import { formatMoney } from '../../shared/money';
+import { demoContracts } from '../../shared/api/demo.contract';
 import type { DemoTransaction } from './demo-paystack-ledger';
 
 /**
@@ -9,7 +10,7 @@ import type { DemoTransaction } from './demo-paystack-ledger';
 export const PAY_PAGE_CSP =
   "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-export const PAY_PAGE_CSS_PATH = '/demo/pay.css';
+export const PAY_PAGE_CSS_PATH = demoContracts.payPageCss.path;
 
 export const PAY_PAGE_CSS = `
 *{box-sizing:border-box}

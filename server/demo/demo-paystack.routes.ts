@@ -1,8 +1,10 @@
+import { demoContracts } from '../../shared/api/demo.contract';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { demoPaystackInitializeSchema } from '../../shared/demo.schema';
 import type { SecretBox } from '../crypto/secret-box';
-import { defineRoute, json, type Reply, type Route } from '../http/route';
+import { defineRoute, json, type Route } from '../http/route';
 import type { Database } from '../persistence/db';
 import { demoPayPageRoutes } from './demo-pay-page.routes';
 import { chargeOf, createDemoLedger, type DemoLedger } from './demo-paystack-ledger';
@@ -18,29 +20,10 @@ export interface DemoPaystackDeps {
   nodeUrl(): string;
 }
 
-/** Paystack's error envelope: `{"status": false, "message": "…"}` (docs/wire-specs.md §5). */
-const paystackError = (status: number, message: string): Reply =>
-  json({ status: false, message }, status);
+/** Paystack's error envelope: `{"status": false, "message": "…"}` (wire-specs.md §5). */
+const paystackError = <const S extends 400 | 401>(status: S, message: string) =>
+  json({ status: false as const, message }, status);
 
-const REFERENCE = /^[A-Za-z0-9.=-]+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** What Paystack takes on initialize and Parley sends (`providers/paystack.ts`). */
-const initializeBody = z.object({
-  email: z.string().regex(EMAIL),
-  // Paystack accepts the integer as a JSON number or a string of digits.
-  amount: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-    .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/)
-    .transform((c) => c.toUpperCase())
-    .default('NGN'),
-  reference: z.string().max(100).regex(REFERENCE).optional(),
-  callback_url: z.url().optional(),
-  metadata: z.unknown().optional(),
-});
 const describedMetadata = z.object({ description: z.string().max(200) });
 
 /** Paystack's wording for the field it refuses first. */
@@ -86,63 +69,50 @@ function apiRoutes(deps: DemoPaystackDeps, ledger: DemoLedger): Route[] {
   const invalidKey = () => paystackError(401, 'Invalid key');
 
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/demo/paystack/transaction/initialize',
-      access: 'public',
-      rateLimit: 'none',
-      body: { kind: 'raw', contentTypes: ['application/json'] },
-      async handler(ctx) {
-        const shop = await authorized(ctx.headers);
-        if (!shop) return invalidKey();
-        const parsed = initializeBody.safeParse(parseJson(ctx.body));
-        if (!parsed.success) {
-          const field = String(parsed.error.issues[0]?.path[0] ?? '');
-          return paystackError(400, REFUSALS[field] ?? 'Invalid request');
-        }
-        const body = parsed.data;
-        const tx = ledger.open({
-          // Paystack makes one up when the merchant sends none.
-          reference: body.reference ?? randomBytes(5).toString('hex'),
-          businessId: shop.businessId,
-          shopName: shop.name,
-          amount: body.amount,
-          currency: body.currency,
-          email: body.email,
-          description: describedMetadata.safeParse(body.metadata).data?.description ?? null,
-          metadata: body.metadata ?? '',
-        });
-        if (!tx) return paystackError(400, 'Duplicate Transaction Reference');
-        ctx.log.info(
-          { event: 'demo.paystack_initialized', reference: tx.reference, amount: tx.amount },
-          'demo payment link created',
-        );
-        const base = deps.publicUrl().replace(/\/+$/, '');
-        return json({
-          status: true,
-          message: 'Authorization URL created',
-          data: {
-            authorization_url: `${base}/demo/pay/${encodeURIComponent(tx.reference)}`,
-            access_code: tx.accessCode,
-            reference: tx.reference,
-          },
-        });
-      },
+    defineRoute(demoContracts.paystackInitialize, async (ctx) => {
+      const shop = await authorized(ctx.headers);
+      if (!shop) return invalidKey();
+      const parsed = demoPaystackInitializeSchema.safeParse(parseJson(ctx.body));
+      if (!parsed.success) {
+        const field = String(parsed.error.issues[0]?.path[0] ?? '');
+        return paystackError(400, REFUSALS[field] ?? 'Invalid request');
+      }
+      const body = parsed.data;
+      const tx = ledger.open({
+        // Paystack makes one up when the merchant sends none.
+        reference: body.reference ?? randomBytes(5).toString('hex'),
+        businessId: shop.businessId,
+        shopName: shop.name,
+        amount: body.amount,
+        currency: body.currency,
+        email: body.email,
+        description: describedMetadata.safeParse(body.metadata).data?.description ?? null,
+        metadata: body.metadata ?? '',
+      });
+      if (!tx) return paystackError(400, 'Duplicate Transaction Reference');
+      ctx.log.info(
+        { event: 'demo.paystack_initialized', reference: tx.reference, amount: tx.amount },
+        'demo payment link created',
+      );
+      const base = deps.publicUrl().replace(/\/+$/, '');
+      return json({
+        status: true,
+        message: 'Authorization URL created',
+        data: {
+          authorization_url: `${base}/demo/pay/${encodeURIComponent(tx.reference)}`,
+          access_code: tx.accessCode,
+          reference: tx.reference,
+        },
+      });
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/demo/paystack/transaction/verify/:reference',
-      access: 'public',
-      rateLimit: 'none',
-      async handler(ctx) {
-        const shop = await authorized(ctx.headers);
-        if (!shop) return invalidKey();
-        const tx = ledger.get(ctx.params.reference);
-        if (!tx || tx.businessId !== shop.businessId) {
-          return paystackError(400, 'Transaction reference not found');
-        }
-        return json({ status: true, message: 'Verification successful', data: chargeOf(tx) });
-      },
+    defineRoute(demoContracts.paystackVerify, async (ctx) => {
+      const shop = await authorized(ctx.headers);
+      if (!shop) return invalidKey();
+      const tx = ledger.get(ctx.params.reference);
+      if (!tx || tx.businessId !== shop.businessId) {
+        return paystackError(400, 'Transaction reference not found');
+      }
+      return json({ status: true, message: 'Verification successful', data: chargeOf(tx) });
     }),
   ];
 }

@@ -9,6 +9,7 @@ import type { RateLimiter } from '../ports';
 import { collectBody } from './body';
 import { createClientIpResolver } from './client-ip';
 import { parseBody, parseQuery } from './parse';
+import { replyProblem } from './reply-check';
 import type {
   Authenticator,
   AuthContext,
@@ -35,6 +36,8 @@ export interface HttpAppOptions {
   publicUrl: string | undefined;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Parse each reply with its contract's response schema; a mismatch is a 500 (not production). */
+  checkReplies?: boolean;
   /** The built web app, for GET paths no route claims (single-node mode). */
   staticFiles?: StaticFiles;
 }
@@ -159,6 +162,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     };
     try {
       const reply = await route.handler(ctx as RequestContext<never, never, never, never>);
+      if (options.checkReplies) {
+        const problem = replyProblem(route.contract, reply);
+        if (problem) {
+          reqLog.error(
+            { event: 'http.contract_violation', route: route.path, status: reply.status, problem },
+            'the reply does not match the route contract',
+          );
+          throw new AppError('internal');
+        }
+      }
       if (!ex.aborted) sendReply(ex, reply, requestId);
       return reply.status ?? 200;
     } catch (err) {

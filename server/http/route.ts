@@ -1,23 +1,24 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type {
+  Access,
+  HttpMethod,
+  PathParams,
+  RateLimitMode,
+  RequestBodySpec,
+  ResponseSpec,
+  RouteContract,
+} from '../../shared/api/contract';
 import type { Role } from '../../shared/domain';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** `'/api/conversations/:id/messages'` → `{ id: string }`. */
-export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
-  ? { [K in Name]: string } & PathParams<`/${Rest}`>
-  : P extends `${string}:${infer Name}`
-    ? { [K in Name]: string }
-    : Record<never, string>;
-
-/** `default` is BODY_LIMIT_BYTES (2 MB), `upload` is UPLOAD_LIMIT_BYTES (10 MB). */
-export type BodyLimit = 'default' | 'upload';
-
-export type BodySpec =
-  | { kind: 'json'; schema: z.ZodType; limit?: BodyLimit }
-  /** Bytes as received, for signature checks; `contentTypes` are matched without parameters. */
-  | { kind: 'raw'; contentTypes: readonly string[]; limit?: BodyLimit };
+export type {
+  Access,
+  BodyLimit,
+  HttpMethod,
+  PathParams,
+  RateLimitMode,
+} from '../../shared/api/contract';
+export type BodySpec = RequestBodySpec;
 
 export type BodyOf<S> = S extends { kind: 'json'; schema: infer Z extends z.ZodType }
   ? z.output<Z>
@@ -26,12 +27,6 @@ export type BodyOf<S> = S extends { kind: 'json'; schema: infer Z extends z.ZodT
     : undefined;
 
 export type QueryOf<Q> = Q extends z.ZodType ? z.output<Q> : Record<string, string>;
-
-/**
- * Who may call a route. `member` is any role of the business, `admin` is owner or admin,
- * `owner` the owner only. Checked by the HTTP core before the handler runs.
- */
-export type Access = 'public' | 'member' | 'admin' | 'owner';
 
 /** The caller of a non-public route, as of this request (the role is read from the database). */
 export interface AuthContext {
@@ -81,49 +76,105 @@ export interface Reply {
   contentType?: string;
 }
 
-/**
- * How a route counts against the per-IP limit. `signed` routes (provider webhooks) are counted
- * only when the handler rejects the signature (docs/api.md, "Conventions").
- */
-export type RateLimitMode = 'ip' | 'signed' | 'none';
+type Headers = Record<string, string>;
+/** 200 is the default status, so a 200 reply may leave it out. */
+type StatusOf<S extends number> = 200 extends S ? { status?: S } : { status: S };
+
+/** The replies one declared status allows: its JSON, its other content types, or no body. */
+type RepliesFor<S extends number, R extends ResponseSpec> =
+  | (R extends { json: infer Z extends z.ZodType }
+      ? StatusOf<S> & { json: z.input<Z>; headers?: Headers; body?: never }
+      : never)
+  | (R extends { content: object }
+      ? StatusOf<S> & {
+          body: string | Buffer;
+          contentType: string;
+          headers?: Headers;
+          json?: never;
+        }
+      : never)
+  | (R extends { json: z.ZodType }
+      ? never
+      : R extends { content: object }
+        ? never
+        : StatusOf<S> & { headers?: Headers; json?: never; body?: never });
+
+/** Every reply a contract allows; a handler returning anything else does not compile. */
+export type ReplyOf<C extends RouteContract> = {
+  [S in keyof C['responses'] & number]: RepliesFor<S, C['responses'][S]>;
+}[keyof C['responses'] & number];
+
+export type ContextOf<C extends RouteContract> = RequestContext<
+  PathParams<C['path']>,
+  BodyOf<C['body']>,
+  QueryOf<C['query']>,
+  AuthOf<C['access']>
+>;
+
+export type Handler<C extends RouteContract> = (
+  ctx: ContextOf<C>,
+) => Promise<ReplyOf<C>> | ReplyOf<C>;
 
 export interface Route {
-  method: HttpMethod;
-  path: string;
-  access: Access;
-  body?: BodySpec;
-  query?: z.ZodType;
-  rateLimit?: RateLimitMode;
-  handler: (ctx: RequestContext<never, never, never, never>) => Promise<Reply> | Reply;
+  readonly contract: RouteContract;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly access: Access;
+  readonly body?: BodySpec;
+  readonly query?: z.ZodType;
+  readonly rateLimit?: RateLimitMode;
+  readonly handler: (ctx: RequestContext<never, never, never, never>) => Promise<Reply> | Reply;
 }
 
 /**
- * Declares a route with its params, body and query typed from the pattern and the schemas.
- * `access` is required: a route is public only when it says so.
+ * Registers `handler` for a contract (shared/api): params, body and query are typed from it,
+ * and the handler's replies are checked against its declared statuses and schemas.
  */
-export function defineRoute<
-  const P extends string,
-  const A extends Access,
-  const S extends BodySpec | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
->(route: {
-  method: HttpMethod;
-  path: P;
-  access: A;
-  body?: S;
-  query?: Q;
-  rateLimit?: RateLimitMode;
-  handler: (
-    ctx: RequestContext<PathParams<P>, BodyOf<S>, QueryOf<Q>, AuthOf<A>>,
-  ) => Promise<Reply> | Reply;
-}): Route {
-  return route as unknown as Route;
+export function defineRoute<const C extends RouteContract>(
+  contract: C,
+  handler: Handler<C>,
+): Route {
+  return {
+    contract,
+    method: contract.method,
+    path: contract.path,
+    access: contract.access,
+    ...(contract.body ? { body: contract.body } : {}),
+    ...(contract.query ? { query: contract.query } : {}),
+    ...(contract.rateLimit ? { rateLimit: contract.rateLimit } : {}),
+    handler: handler as unknown as Route['handler'],
+  };
 }
 
-export const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({
-  status,
-  json: value,
-  ...(headers ? { headers } : {}),
-});
+export function json<T>(value: T): { status: 200; json: T };
+export function json<T, const S extends number>(
+  value: T,
+  status: S,
+  headers?: Headers,
+): { status: S; json: T; headers?: Headers };
+export function json(value: unknown, status = 200, headers?: Headers): Reply {
+  return { status, json: value, ...(headers ? { headers } : {}) };
+}
 
-export const noContent = (): Reply => ({ status: 204 });
+export const noContent = (headers?: Headers): { status: 204; headers?: Headers } =>
+  headers ? { status: 204, headers } : { status: 204 };
+
+/** A body that is not JSON: a PDF, a page, plain text. */
+export function content(
+  body: string | Buffer,
+  contentType: string,
+): { status: 200; body: string | Buffer; contentType: string };
+export function content<const S extends number>(
+  body: string | Buffer,
+  contentType: string,
+  status: S,
+  headers?: Headers,
+): { status: S; body: string | Buffer; contentType: string; headers?: Headers };
+export function content(
+  body: string | Buffer,
+  contentType: string,
+  status = 200,
+  headers?: Headers,
+): Reply {
+  return { status, body, contentType, ...(headers ? { headers } : {}) };
+}

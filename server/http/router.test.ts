@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineContract, type HttpMethod } from '../../shared/api/contract';
 import { defineRoute, json } from './route';
 import { createRouter } from './router';
 
-const ok = () => json({});
+const route = (method: HttpMethod, path: string) =>
+  defineRoute(
+    defineContract({
+      method,
+      path,
+      access: 'public',
+      tag: 'ops',
+      summary: 'probe',
+      responses: { 200: { description: 'ok', json: z.object({}) } },
+    }),
+    () => json({}),
+  );
 const router = createRouter([
-  defineRoute({ method: 'GET', path: '/api/orders/:id', access: 'public', handler: ok }),
-  defineRoute({ method: 'GET', path: '/api/orders/export', access: 'public', handler: ok }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/conversations/:id/claim',
-    access: 'public',
-    handler: ok,
-  }),
-  defineRoute({ method: 'PATCH', path: '/api/orders/:id', access: 'public', handler: ok }),
+  route('GET', '/api/orders/:id'),
+  route('GET', '/api/orders/export'),
+  route('POST', '/api/conversations/:id/claim'),
+  route('PATCH', '/api/orders/:id'),
 ]);
 
 describe('createRouter', () => {
@@ -42,11 +50,8 @@ describe('createRouter', () => {
   });
 
   it('refuses two routes with the same shape', () => {
-    expect(() =>
-      createRouter([
-        defineRoute({ method: 'GET', path: '/a/:x', access: 'public', handler: ok }),
-        defineRoute({ method: 'GET', path: '/a/:y', access: 'public', handler: ok }),
-      ]),
-    ).toThrow(/Duplicate route/);
+    expect(() => createRouter([route('GET', '/a/:x'), route('GET', '/a/:y')])).toThrow(
+      /Duplicate route/,
+    );
   });
 });

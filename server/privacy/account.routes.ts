@@ -1,5 +1,5 @@
+import { privacyContracts } from '../../shared/api/privacy.contract';
 import { eq, inArray } from 'drizzle-orm';
-import { deleteAccountRequestSchema } from '../../shared/privacy.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { consumeSecondFactor } from '../auth/two-factor.pg';
 import { findUserById } from '../auth/users.pg';
@@ -28,73 +28,62 @@ async function eraseBusiness(tx: Db, businessId: string): Promise<string[]> {
   return ids;
 }
 
-/** The business's own privacy rights (docs/api.md, "Privacy"): export and erasure. Owner only. */
+/** The business's own privacy rights (api.md, "Privacy"): export and erasure. Owner only. */
 export function accountRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/account/export',
-      access: 'owner',
-      async handler(ctx) {
-        const { businessId, userId } = ctx.auth;
-        const bundle = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: userId,
-            action: 'account.exported',
-            targetType: 'business',
-            targetId: businessId,
-            ip: ctx.ip,
-          });
-          return buildAccountExport(tx, businessId);
-        });
-        const day = bundle.exportedAt.slice(0, 10);
-        return json(bundle, 200, {
-          'content-disposition': `attachment; filename="parley-export-${day}.json"`,
-        });
-      },
-    }),
-
-    defineRoute({
-      method: 'DELETE',
-      path: '/api/account',
-      access: 'owner',
-      body: { kind: 'json', schema: deleteAccountRequestSchema },
-      async handler(ctx) {
-        const { businessId, userId } = ctx.auth;
-        const owner = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
-          findUserById(tx, userId),
-        );
-        if (!owner) throw new AppError('unauthorized');
-        await confirmPassword(deps, owner, ctx.body.password);
-        const members = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          if (owner.totpEnabledAt) {
-            if (!ctx.body.totp) throw new AppError('totp_required');
-            if (!(await consumeSecondFactor(tx, deps.box, owner, ctx.body.totp))) {
-              throw new AppError('totp_required', { message: 'The two-factor code is not valid.' });
-            }
-          }
-          return eraseBusiness(tx, businessId);
-        });
-        // A tombstone outside the erased tenant: that it happened, never what was there.
-        await writeAudit(db, {
-          businessId: null,
-          action: 'account.deleted',
+    defineRoute(privacyContracts.exportAccount, async (ctx) => {
+      const { businessId, userId } = ctx.auth;
+      const bundle = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: userId,
+          action: 'account.exported',
           targetType: 'business',
           targetId: businessId,
           ip: ctx.ip,
-          meta: { members: members.length },
         });
-        // Their open dashboards (on any node) close now, not when their tokens expire.
-        for (const member of members) deps.access.accessChanged(member);
-        ctx.log.info(
-          { event: 'account.deleted', businessId, members: members.length },
-          'business erased',
-        );
-        return json({ status: 'erased' }, 202);
-      },
+        return buildAccountExport(tx, businessId);
+      });
+      const day = bundle.exportedAt.slice(0, 10);
+      return json(bundle, 200, {
+        'content-disposition': `attachment; filename="parley-export-${day}.json"`,
+      });
+    }),
+
+    defineRoute(privacyContracts.deleteAccount, async (ctx) => {
+      const { businessId, userId } = ctx.auth;
+      const owner = await database.transaction({ tenant: businessId }, ({ db: tx }) =>
+        findUserById(tx, userId),
+      );
+      if (!owner) throw new AppError('unauthorized');
+      await confirmPassword(deps, owner, ctx.body.password);
+      const members = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        if (owner.totpEnabledAt) {
+          if (!ctx.body.totp) throw new AppError('totp_required');
+          if (!(await consumeSecondFactor(tx, deps.box, owner, ctx.body.totp))) {
+            throw new AppError('totp_required', { message: 'The two-factor code is not valid.' });
+          }
+        }
+        return eraseBusiness(tx, businessId);
+      });
+      // A tombstone outside the erased tenant: that it happened, never what was there.
+      await writeAudit(db, {
+        businessId: null,
+        action: 'account.deleted',
+        targetType: 'business',
+        targetId: businessId,
+        ip: ctx.ip,
+        meta: { members: members.length },
+      });
+      // Their open dashboards (on any node) close now, not when their tokens expire.
+      for (const member of members) deps.access.accessChanged(member);
+      ctx.log.info(
+        { event: 'account.deleted', businessId, members: members.length },
+        'business erased',
+      );
+      return json({ status: 'erased' }, 202);
     }),
   ];
 }

@@ -1,7 +1,11 @@
+import { privacyContracts } from '../../shared/api/privacy.contract';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
-import type { MetaDataDeletionResponse, MetaDeletionStatus } from '../../shared/privacy.schema';
+import {
+  metaSignedRequestFormSchema,
+  type MetaDataDeletionResponse,
+  type MetaDeletionStatus,
+} from '../../shared/privacy.schema';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { issuesOf } from '../http/parse';
@@ -12,8 +16,6 @@ import { attemptMetaDeletion } from './meta-deletion-jobs';
 import { describeMetaDeletion } from './meta-deletion-outcome';
 import { verifySignedRequest, type SignedRequestPayload } from './signed-request';
 
-const formSchema = z.object({ signed_request: z.string().min(3).max(8192) });
-const FORM = { kind: 'raw', contentTypes: ['application/x-www-form-urlencoded'] } as const;
 const CODE = /^[0-9a-f]{20}$/;
 
 /** Parses the form, then verifies the signature; a bad signature is a 401 (and is counted). */
@@ -22,7 +24,7 @@ function signedPayload(
   appSecret: string,
 ): SignedRequestPayload {
   const form = Object.fromEntries(new URLSearchParams(ctx.body.toString('utf8')));
-  const parsed = formSchema.safeParse(form);
+  const parsed = metaSignedRequestFormSchema.safeParse(form);
   if (!parsed.success) {
     throw new AppError('bad_request', {
       message: 'Send the signed_request form field.',
@@ -72,93 +74,74 @@ export function metaCallbackRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
   const { db } = database;
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/api/meta/data-deletion',
-      access: 'public',
-      rateLimit: 'signed',
-      body: FORM,
-      async handler(ctx) {
-        const payload = signedPayload(ctx, deps.metaAppSecret);
-        const code = randomBytes(10).toString('hex');
-        await db.insert(metaDeletionRequests).values({
-          kind: 'data_deletion',
-          confirmationCode: code,
-          metaUserId: payload.user_id ?? '',
-          status: 'pending',
-        });
-        await settleLater(deps, ctx, code);
-        const body: MetaDataDeletionResponse = {
-          url: `${deps.baseUrl()}/api/meta/data-deletion/${code}`,
-          confirmation_code: code,
-        };
-        return json(body);
-      },
+    defineRoute(privacyContracts.metaDataDeletion, async (ctx) => {
+      const payload = signedPayload(ctx, deps.metaAppSecret);
+      const code = randomBytes(10).toString('hex');
+      await db.insert(metaDeletionRequests).values({
+        kind: 'data_deletion',
+        confirmationCode: code,
+        metaUserId: payload.user_id ?? '',
+        status: 'pending',
+      });
+      await settleLater(deps, ctx, code);
+      const body: MetaDataDeletionResponse = {
+        url: `${deps.baseUrl()}/api/meta/data-deletion/${code}`,
+        confirmation_code: code,
+      };
+      return json(body);
     }),
 
-    defineRoute({
-      method: 'POST',
-      path: '/api/meta/deauthorize',
-      access: 'public',
-      rateLimit: 'signed',
-      body: FORM,
-      async handler(ctx) {
-        const payload = signedPayload(ctx, deps.metaAppSecret);
-        await db.transaction(async (tx) => {
-          // A page that removed the app: its token is dead, so its integrations go.
-          const removed = payload.profile_id
-            ? await tx
-                .delete(integrations)
-                .where(eq(integrations.externalId, payload.profile_id))
-                .returning({
-                  id: integrations.id,
-                  businessId: integrations.businessId,
-                  channel: integrations.channel,
-                })
-            : [];
-          for (const r of removed) {
-            await writeAudit(tx, {
-              businessId: r.businessId,
-              action: 'meta.deauthorized',
-              targetType: 'integration',
-              targetId: r.id,
-              ip: ctx.ip,
-              meta: { channel: r.channel },
-            });
-          }
-          await tx.insert(metaDeletionRequests).values({
-            kind: 'deauthorize',
-            confirmationCode: randomBytes(10).toString('hex'),
-            metaUserId: payload.user_id ?? payload.profile_id ?? '',
-            status: 'completed',
-            completedAt: new Date(),
+    defineRoute(privacyContracts.metaDeauthorize, async (ctx) => {
+      const payload = signedPayload(ctx, deps.metaAppSecret);
+      await db.transaction(async (tx) => {
+        // A page that removed the app: its token is dead, so its integrations go.
+        const removed = payload.profile_id
+          ? await tx
+              .delete(integrations)
+              .where(eq(integrations.externalId, payload.profile_id))
+              .returning({
+                id: integrations.id,
+                businessId: integrations.businessId,
+                channel: integrations.channel,
+              })
+          : [];
+        for (const r of removed) {
+          await writeAudit(tx, {
+            businessId: r.businessId,
+            action: 'meta.deauthorized',
+            targetType: 'integration',
+            targetId: r.id,
+            ip: ctx.ip,
+            meta: { channel: r.channel },
           });
+        }
+        await tx.insert(metaDeletionRequests).values({
+          kind: 'deauthorize',
+          confirmationCode: randomBytes(10).toString('hex'),
+          metaUserId: payload.user_id ?? payload.profile_id ?? '',
+          status: 'completed',
+          completedAt: new Date(),
         });
-        // Meta ignores the body; it needs the 200.
-        return json({ received: true });
-      },
+      });
+      // Meta ignores the body; it needs the 200.
+      return json({ received: true });
     }),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/meta/data-deletion/:code',
-      access: 'public',
-      async handler(ctx) {
-        if (!CODE.test(ctx.params.code)) throw new AppError('not_found');
-        const [row] = await db
-          .select()
-          .from(metaDeletionRequests)
-          .where(eq(metaDeletionRequests.confirmationCode, ctx.params.code));
-        if (!row || row.kind !== 'data_deletion') throw new AppError('not_found');
-        const body: MetaDeletionStatus = {
-          confirmationCode: row.confirmationCode,
-          status: row.status,
-          ...describeMetaDeletion(row),
-          requestedAt: row.createdAt.toISOString(),
-          completedAt: row.completedAt?.toISOString() ?? null,
-        };
-        return json(body);
-      },
+    defineRoute(privacyContracts.metaDeletionStatus, async (ctx) => {
+      if (!CODE.test(ctx.params.code)) throw new AppError('not_found');
+      const [row] = await db
+        .select()
+        .from(metaDeletionRequests)
+        .where(eq(metaDeletionRequests.confirmationCode, ctx.params.code));
+      if (!row || row.kind !== 'data_deletion') throw new AppError('not_found');
+      const body: MetaDeletionStatus = {
+        confirmationCode: row.confirmationCode,
+        status: row.status,
+        ...describeMetaDeletion(row),
+        requestedAt: row.createdAt.toISOString(),
+        completedAt: row.completedAt?.toISOString() ?? null,
+      };
+      return json(body);
     }),
   ];
 }

@@ -1,17 +1,15 @@
-import { eq } from 'drizzle-orm';
+import { settingsContracts } from '../../shared/api/settings.contract';
 import {
   AI_MODEL_PROVIDERS,
-  AI_PROVIDERS,
-  aiSettingsSchema,
-  DEFAULT_AI_SETTINGS,
+  defaultAiSettings,
   type AiModelProvider,
   type AiModels,
   type AiOffer,
-  type AiProvider,
   type AiSettings,
 } from '../../shared/settings.schema';
 import { defaultModelOf, priceOf } from '../ai/model-allow-list';
 import type { ModelAllowList } from '../ai/model-prices';
+import { readStoredAiSettings } from '../ai/settings.pg';
 import { writeAudit } from '../audit/audit.pg';
 import { AppError } from '../errors';
 import { defineRoute, json, type Route } from '../http/route';
@@ -19,26 +17,12 @@ import type { Db } from '../persistence/db';
 import { aiSettings } from '../persistence/schema';
 import type { RouteDeps } from '../route-deps';
 
-const isProvider = (p: string): p is AiProvider => (AI_PROVIDERS as readonly string[]).includes(p);
-
-/** The tenant's AI settings, or the defaults when it never saved any. */
-export async function loadAiSettings(db: Db, businessId: string): Promise<AiSettings> {
-  const [row] = await db.select().from(aiSettings).where(eq(aiSettings.businessId, businessId));
-  if (!row)
-    return { ...DEFAULT_AI_SETTINGS, providerOrder: [...DEFAULT_AI_SETTINGS.providerOrder] };
-  return {
-    providerOrder: row.providerOrder.filter(isProvider),
-    models: row.models,
-    systemPrompt: row.systemPrompt,
-    monthlyBudgetMinor: row.monthlyBudgetMinor,
-  };
-}
-
 const NOT_OFFERED = 'This model is not offered on this server.';
 
 /** What the operator offers (`AI_MODELS`, `AI_MONTHLY_BUDGET_CENTS`), for the settings page. */
 function aiOfferOf(policy: RouteDeps['aiPolicy']): AiOffer {
   const offer = (provider: AiModelProvider) => ({
+    configured: policy.configured[provider],
     defaultModel: defaultModelOf(policy.models, provider),
     models: policy.models[provider].map((m) => ({
       model: m.model,
@@ -64,68 +48,55 @@ function refuseModelsNotOffered(models: AiModels, list: ModelAllowList): void {
 }
 
 /**
- * `GET|PUT /api/ai-settings` (docs/api.md, "Integrations and settings"); a PUT replaces the whole
- * settings object. Models must be on the operator's list (`GET /api/ai-settings/offer`); a budget
- * above the operator's is kept, as the business's own ceiling, and the operator's applies (the
- * smaller one always does).
+ * `GET|PUT /api/ai-settings` (api.md); a PUT replaces the whole settings object. Models must be
+ * on the operator's list (`GET /api/ai-settings/offer`); a budget above the operator's is kept,
+ * as the business's own ceiling, and the operator's applies (the smaller one always does).
  */
 export function aiSettingsRoutes(deps: RouteDeps): Route[] {
   const { database } = deps;
+  /** What the engine applies: the saved settings, else the defaults of this server's keys. */
+  const loadAiSettings = async (tx: Db, businessId: string): Promise<AiSettings> =>
+    (await readStoredAiSettings(tx, businessId)) ?? defaultAiSettings(deps.aiPolicy.configured);
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/ai-settings/offer',
-      access: 'admin',
-      handler: () => json(aiOfferOf(deps.aiPolicy)),
-    }),
+    defineRoute(settingsContracts.aiOffer, () => json(aiOfferOf(deps.aiPolicy))),
 
-    defineRoute({
-      method: 'GET',
-      path: '/api/ai-settings',
-      access: 'admin',
-      handler: async (ctx) =>
-        json(
-          await database.transaction({ tenant: ctx.auth.businessId }, ({ db: tx }) =>
-            loadAiSettings(tx, ctx.auth.businessId),
-          ),
+    defineRoute(settingsContracts.getAiSettings, async (ctx) =>
+      json(
+        await database.transaction({ tenant: ctx.auth.businessId }, ({ db: tx }) =>
+          loadAiSettings(tx, ctx.auth.businessId),
         ),
-    }),
+      ),
+    ),
 
-    defineRoute({
-      method: 'PUT',
-      path: '/api/ai-settings',
-      access: 'admin',
-      body: { kind: 'json', schema: aiSettingsSchema },
-      async handler(ctx) {
-        const { businessId, userId } = ctx.auth;
-        refuseModelsNotOffered(ctx.body.models ?? {}, deps.aiPolicy.models);
-        const values = {
-          providerOrder: ctx.body.providerOrder,
-          models: ctx.body.models ?? {},
-          systemPrompt: ctx.body.systemPrompt ?? null,
-          monthlyBudgetMinor: ctx.body.monthlyBudgetMinor ?? null,
-        };
-        const saved = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
-          await tx
-            .insert(aiSettings)
-            .values({ businessId, ...values })
-            .onConflictDoUpdate({
-              target: aiSettings.businessId,
-              set: { ...values, updatedAt: new Date() },
-            });
-          await writeAudit(tx, {
-            businessId,
-            actorUserId: userId,
-            action: 'ai_settings.updated',
-            targetType: 'ai_settings',
-            targetId: businessId,
-            ip: ctx.ip,
-            meta: { providerOrder: values.providerOrder },
+    defineRoute(settingsContracts.saveAiSettings, async (ctx) => {
+      const { businessId, userId } = ctx.auth;
+      refuseModelsNotOffered(ctx.body.models, deps.aiPolicy.models);
+      const values = {
+        providerOrder: ctx.body.providerOrder,
+        models: ctx.body.models,
+        systemPrompt: ctx.body.systemPrompt,
+        monthlyBudgetMinor: ctx.body.monthlyBudgetMinor,
+      };
+      const saved = await database.transaction({ tenant: businessId }, async ({ db: tx }) => {
+        await tx
+          .insert(aiSettings)
+          .values({ businessId, ...values })
+          .onConflictDoUpdate({
+            target: aiSettings.businessId,
+            set: { ...values, updatedAt: new Date() },
           });
-          return loadAiSettings(tx, businessId);
+        await writeAudit(tx, {
+          businessId,
+          actorUserId: userId,
+          action: 'ai_settings.updated',
+          targetType: 'ai_settings',
+          targetId: businessId,
+          ip: ctx.ip,
+          meta: { providerOrder: values.providerOrder },
         });
-        return json(saved);
-      },
+        return loadAiSettings(tx, businessId);
+      });
+      return json(saved);
     }),
   ];
 }

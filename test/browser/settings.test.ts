@@ -163,10 +163,22 @@ describe.skipIf(!executable)(SUITE, () => {
     await expectHeading(page, 'AI assistant');
     const order = page.getByRole('list', { name: 'Provider order' });
     await order.getByRole('listitem').first().waitFor();
-    await page.getByRole('button', { name: 'Move Offline bot up' }).click();
-    await page.getByRole('button', { name: 'Move Offline bot up' }).click();
-    await page.getByRole('button', { name: 'Move Offline bot up' }).click();
-    await page.getByRole('checkbox', { name: /Anthropic/ }).uncheck();
+    // Nothing saved and no AI key on this server: the page shows what the engine asks, the
+    // offline bot alone, and says why the others would be skipped.
+    expect(await order.locator('strong').allInnerTexts()).toEqual([
+      'Offline bot',
+      'OpenAI',
+      'Anthropic',
+      'Groq',
+    ]);
+    expect(await page.getByRole('checkbox', { name: /Offline bot/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: /OpenAI/ }).isChecked()).toBe(false);
+    await order.getByText(/Needs OPENAI_API_KEY on the server\. Not set here/).waitFor();
+    await page.getByRole('checkbox', { name: /Groq/ }).check();
+    await page.getByRole('button', { name: 'Move Groq up' }).click();
+    await page.getByRole('button', { name: 'Move Groq up' }).click();
+    await page.getByRole('button', { name: 'Move Groq up' }).click();
+    await page.getByRole('checkbox', { name: /OpenAI/ }).check();
     await page.getByLabel('Instructions for the assistant').fill('Be brief and kind.');
     await page.getByLabel('Monthly budget (US dollars)').fill('25.50');
     await page.getByRole('button', { name: 'Save AI settings' }).click();
@@ -175,7 +187,8 @@ describe.skipIf(!executable)(SUITE, () => {
     await page.reload();
     await order.getByRole('listitem').first().waitFor();
     const names = await order.locator('strong').allInnerTexts();
-    expect(names).toEqual(['Offline bot', 'OpenAI', 'Groq', 'Anthropic']);
+    expect(names).toEqual(['Groq', 'Offline bot', 'OpenAI', 'Anthropic']);
+    expect(await page.getByRole('checkbox', { name: /OpenAI/ }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: /Anthropic/ }).isChecked()).toBe(false);
     expect(await page.getByLabel('Monthly budget (US dollars)').inputValue()).toBe('25.50');
     expect(await page.getByLabel('Instructions for the assistant').inputValue()).toBe(

@@ -109,6 +109,7 @@ for (const mode of MODES) {
       expect(aiOfferSchema.parse(res.body)).toEqual({
         providers: {
           openai: {
+            configured: true,
             defaultModel: 'gpt-4o-mini',
             models: [
               { model: 'gpt-4o-mini', inputPerKTokens: 200, outputPerKTokens: 800 },
@@ -116,13 +117,16 @@ for (const mode of MODES) {
             ],
           },
           anthropic: {
+            configured: true,
             defaultModel: 'claude-haiku-4-5',
             models: [{ model: 'claude-haiku-4-5', inputPerKTokens: 1000, outputPerKTokens: 5000 }],
           },
-          groq: { defaultModel: null, models: [] },
+          groq: { configured: false, defaultModel: null, models: [] },
         },
         monthlyBudgetMinor: OPERATOR_CENTS,
       });
+      // Nothing saved: the order the engine asks in, the keyed providers and then the bot.
+      expect((await get(owner)).providerOrder).toEqual(['openai', 'anthropic', 'offline']);
     });
 
     it('refuses a model that is not offered, naming the field, and stores nothing', async () => {

@@ -3,56 +3,78 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { errorBodySchema } from '../../shared/errors';
 import { AppError } from '../../server/errors';
+import { defineContract, type RouteContract } from '../../shared/api/contract';
 import { defineRoute, json, type Route } from '../../server/http/route';
 import type { RunningNode } from '../../server/main';
+import { captureLogs } from '../helpers/commerce';
 import { request } from '../helpers/http';
 import { requireServices } from '../helpers/services';
 import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 
 const haveServices = await requireServices('http-core [full]', 'postgres', 'redis');
 
+const anything = { 200: { description: 'ok', json: z.object({}).loose() } } as const;
+const probe = <const P extends string, const R extends RouteContract['responses']>(
+  path: P,
+  responses: R,
+) =>
+  defineContract({
+    method: 'GET',
+    path,
+    access: 'public',
+    tag: 'ops',
+    summary: 'probe',
+    responses,
+  });
+
 /** Routes that exercise the core's plumbing; the product's own routes are tested elsewhere. */
 function probeRoutes(gate: { open: Promise<void> }): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/api/probe/echo',
-      access: 'public',
-      body: { kind: 'json', schema: z.object({ name: z.string().min(1), n: z.number().int() }) },
-      handler: (ctx) => json({ got: ctx.body }),
+    defineRoute(
+      defineContract({
+        method: 'POST',
+        path: '/api/probe/echo',
+        access: 'public',
+        tag: 'ops',
+        summary: 'probe',
+        body: { kind: 'json', schema: z.object({ name: z.string().min(1), n: z.number().int() }) },
+        responses: anything,
+      }),
+      (ctx) => json({ got: ctx.body }),
+    ),
+    defineRoute(
+      defineContract({
+        method: 'GET',
+        path: '/api/probe/items/:id',
+        access: 'public',
+        tag: 'ops',
+        summary: 'probe',
+        responses: anything,
+      }),
+      (ctx) => json({ id: ctx.params.id }),
+    ),
+    defineRoute(probe('/api/probe/boom', anything), () => {
+      throw new Error('relation "secret_table" does not exist at /srv/parley/db.ts:42');
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/probe/items/:id',
-      access: 'public',
-      handler: (ctx) => json({ id: ctx.params.id }),
+    defineRoute(probe('/api/probe/conflict', anything), () => {
+      throw new AppError('conflict', { message: 'Already claimed.' });
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/probe/boom',
-      access: 'public',
-      handler: () => {
-        throw new Error('relation "secret_table" does not exist at /srv/parley/db.ts:42');
-      },
+    defineRoute({ ...probe('/api/probe/slow', anything), rateLimit: 'none' }, async () => {
+      await gate.open;
+      return json({ finished: true });
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/probe/conflict',
-      access: 'public',
-      handler: () => {
-        throw new AppError('conflict', { message: 'Already claimed.' });
-      },
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/api/probe/slow',
-      access: 'public',
-      rateLimit: 'none',
-      async handler() {
-        await gate.open;
-        return json({ finished: true });
-      },
-    }),
+    // What a handler whose reply drifted from its contract looks like at run time (the type
+    // check is bypassed here, as a handler built from untyped data would slip past it).
+    defineRoute(
+      probe('/api/probe/drifted', {
+        200: { description: 'ok', json: z.object({ n: z.number() }) },
+      }),
+      () => json({ n: 'seven' }) as unknown as { status: 200; json: { n: number } },
+    ),
+    defineRoute(
+      probe('/api/probe/undeclared', { 204: { description: 'nothing' } }),
+      () => json({ surprise: true }) as unknown as { status: 204 },
+    ),
   ];
 }
 
@@ -67,10 +89,14 @@ for (const mode of MODES) {
     let cluster: Cluster;
     let node: RunningNode;
     const gate = deferred();
+    const logs = captureLogs();
 
     beforeAll(async () => {
       cluster = await createCluster(mode);
-      node = await cluster.start({}, { extraRoutes: probeRoutes({ open: gate.promise }) });
+      node = await cluster.start(
+        {},
+        { extraRoutes: probeRoutes({ open: gate.promise }), log: logs.log },
+      );
     });
     afterAll(async () => {
       gate.open();
@@ -187,6 +213,20 @@ for (const mode of MODES) {
         error: { code: 'internal', message: 'Something went wrong on our side.' },
       });
       expect(res.text).not.toMatch(/secret_table|db\.ts|at \//);
+    });
+
+    it('answers 500 and logs the route when a reply breaks its contract', async () => {
+      const drifted = await request(node.url, '/api/probe/drifted');
+      expect(drifted.status).toBe(500);
+      expect(errorBodySchema.parse(drifted.body).error.code).toBe('internal');
+      expect((await request(node.url, '/api/probe/undeclared')).status).toBe(500);
+      const violations = logs.lines.filter((l) => l.event === 'http.contract_violation');
+      expect(violations.map((l) => l.route)).toEqual([
+        '/api/probe/drifted',
+        '/api/probe/undeclared',
+      ]);
+      expect(String(violations[0]?.problem)).toMatch(/reply\.n/);
+      expect(String(violations[1]?.problem)).toMatch(/status 200 is not declared/);
     });
 
     it('maps an AppError to its status and safe message', async () => {

@@ -4,7 +4,7 @@ import { BUILT_IN_MODELS } from '../../server/ai/model-prices';
 import {
   aiOfferSchema,
   aiSettingsSchema,
-  DEFAULT_AI_SETTINGS,
+  defaultAiSettings,
   integrationListResponseSchema,
   integrationSchema,
   paymentProviderSettingsSchema,
@@ -176,7 +176,11 @@ for (const mode of MODES) {
         aiSettingsSchema.parse(
           (await request(node.url, '/api/ai-settings', { token: business.accessToken })).body,
         );
-      expect(await get()).toEqual(DEFAULT_AI_SETTINGS);
+      // What the engine applies when nothing is saved: this node has no AI keys, so the offline
+      // bot alone (the page once showed every provider here, which the engine never asked).
+      const none = { openai: false, anthropic: false, groq: false };
+      expect(await get()).toEqual(defaultAiSettings(none));
+      expect(defaultAiSettings(none).providerOrder).toEqual(['offline']);
 
       const settings = {
         providerOrder: ['anthropic', 'offline'],
@@ -212,6 +216,7 @@ for (const mode of MODES) {
       );
       expect(offer.monthlyBudgetMinor).toBe(50_00);
       expect(offer.providers.openai).toEqual({
+        configured: false,
         defaultModel: 'gpt-4o-mini',
         models: BUILT_IN_MODELS.openai,
       });

@@ -12,7 +12,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { analyticsSummarySchema, type AnalyticsSummary } from '../../../shared/analytics.schema';
+import { analyticsContracts } from '../../../shared/api/analytics.contract';
+import type { AnalyticsSummary } from '../../../shared/analytics.schema';
 import { CHANNELS } from '../../../shared/domain';
 import { ApiError } from '../api/api-error';
 import { api } from '../api/client';
@@ -50,11 +51,7 @@ const CHANNEL_COLORS = { messenger: '#3b6fe0', instagram: '#c0357a', whatsapp: '
 export function AnalyticsPage() {
   const [range, setRange] = useState<RangeId>('7d');
   const resource = useResource(
-    () =>
-      api.request('/api/analytics/summary', {
-        query: rangeQuery(range, Date.now()),
-        schema: analyticsSummarySchema,
-      }),
+    () => api.call(analyticsContracts.summary, { query: rangeQuery(range, Date.now()) }),
     [range],
   );
   const { reload, update } = resource;

@@ -1,11 +1,14 @@
-import { auditLogResponseSchema } from '../../../shared/audit.schema';
-import { accountExportSchema, type DeleteAccountRequest } from '../../../shared/privacy.schema';
+import { auditContracts } from '../../../shared/api/audit.contract';
+import { privacyContracts } from '../../../shared/api/privacy.contract';
+import type { DeleteAccountRequest } from '../../../shared/privacy.schema';
 import { invalidResponse } from './api-error';
 import { api } from './client';
 
+const exportContract = privacyContracts.exportAccount;
+
 /** The export as the server wrote it (checked against the schema) and its file name. */
 export async function downloadExport(): Promise<{ text: string; filename: string }> {
-  const res = await api.fetchRaw('/api/account/export');
+  const res = await api.fetchRaw(exportContract);
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -13,7 +16,7 @@ export async function downloadExport(): Promise<{ text: string; filename: string
   } catch {
     throw invalidResponse(res.status);
   }
-  const bundle = accountExportSchema.safeParse(parsed);
+  const bundle = exportContract.responses[200].json.safeParse(parsed);
   if (!bundle.success) throw invalidResponse(res.status);
   const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
   return {
@@ -23,10 +26,7 @@ export async function downloadExport(): Promise<{ text: string; filename: string
 }
 
 export const deleteAccount = (body: DeleteAccountRequest) =>
-  api.request('/api/account', { method: 'DELETE', body });
+  api.call(privacyContracts.deleteAccount, { body });
 
 export const getAuditLog = (cursor?: string) =>
-  api.request('/api/audit-log', {
-    query: { cursor, limit: 50 },
-    schema: auditLogResponseSchema,
-  });
+  api.call(auditContracts.list, { query: { cursor, limit: 50 } });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionResponse } from '../../../shared/auth.schema';
+import { defineContract } from '../../../shared/api/contract';
 import { createApiClient, type ApiClientOptions } from './api-client';
 import { ApiError } from './api-error';
 import { z } from 'zod';
@@ -265,5 +266,72 @@ describe('the API client', () => {
       query: { state: 'handoff', channel: undefined, cursor: '' },
     });
     expect(server.calls.at(-1)?.path).toBe('/api/thing?state=handoff');
+  });
+});
+
+describe('calls by contract', () => {
+  const contract = defineContract({
+    method: 'PATCH',
+    path: '/api/things/:id',
+    access: 'member',
+    tag: 'ops',
+    summary: 'a thing',
+    body: { kind: 'json', schema: z.object({ name: z.string() }) },
+    responses: {
+      200: { description: 'changed', json: okSchema },
+      202: { description: 'queued' },
+    },
+  });
+
+  it('fills the path, sends the body and parses the answer of the status that came back', async () => {
+    const seen: { url: string; method?: string; body?: unknown }[] = [];
+    let status = 200;
+    const api = createApiClient({
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        seen.push({ url: String(input), method: init?.method, body: init?.body });
+        return status === 200
+          ? json(200, { ok: true, token: 't' })
+          : new Response(null, { status });
+      }) as typeof fetch,
+      now: () => NOW,
+      schedule: () => () => {},
+    });
+    api.startSession(session('t1'));
+    await expect(
+      api.call(contract, { params: { id: 'a/b' }, body: { name: 'mug' } }),
+    ).resolves.toEqual({ ok: true, token: 't' });
+    expect(seen[0]).toEqual({ url: '/api/things/a%2Fb', method: 'PATCH', body: '{"name":"mug"}' });
+    status = 202;
+    await expect(api.call(contract, { params: { id: 'x' }, body: { name: 'mug' } })).resolves.toBe(
+      undefined,
+    );
+    // A success the contract does not declare is not taken at its word.
+    status = 201;
+    const undeclared = await api
+      .call(contract, { params: { id: 'x' }, body: { name: 'mug' } })
+      .catch((e: unknown) => e);
+    expect(undeclared).toBeInstanceOf(ApiError);
+  });
+
+  it('calls public routes without the token, and their 401 is an answer', async () => {
+    const server = fakeServer();
+    const api = client(server);
+    api.startSession(session('t1'));
+    const login = defineContract({
+      method: 'POST',
+      path: '/api/auth/login',
+      access: 'public',
+      tag: 'auth',
+      summary: 'sign in',
+      body: { kind: 'json', schema: z.object({ email: z.string() }) },
+      responses: { 200: { description: 'ok', json: okSchema } },
+    });
+    const refused = await api.call(login, { body: { email: 'a@b.c' } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(401);
+    expect(server.calls).toEqual([
+      { path: '/api/auth/login', auth: null, credentials: 'same-origin' },
+    ]);
+    expect(server.refreshes()).toBe(0);
   });
 });

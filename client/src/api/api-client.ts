@@ -1,4 +1,12 @@
 import type { z } from 'zod';
+import { authContracts } from '../../../shared/api/auth.contract';
+import type {
+  BodyInputOf,
+  PathParams,
+  QueryInputOf,
+  ResponseOf,
+  RouteContract,
+} from '../../../shared/api/contract';
 import { sessionResponseSchema, type SessionResponse } from '../../../shared/auth.schema';
 import { errorBodySchema } from '../../../shared/errors';
 import { ApiError, invalidResponse, networkError, toApiError } from './api-error';
@@ -26,6 +34,40 @@ export interface RequestOptions<S extends z.ZodType | undefined> {
   headers?: Record<string, string>;
 }
 
+type ParamsField<C extends RouteContract> = keyof PathParams<C['path']> extends never
+  ? { params?: undefined }
+  : { params: PathParams<C['path']> };
+type BodyField<C extends RouteContract> = C['body'] extends { kind: 'json' }
+  ? undefined extends BodyInputOf<C>
+    ? { body?: BodyInputOf<C> }
+    : { body: BodyInputOf<C> }
+  : { body?: undefined };
+type QueryField<C extends RouteContract> = C['query'] extends z.ZodType
+  ? { query?: QueryInputOf<C> & Record<string, unknown> }
+  : { query?: undefined };
+
+/** What a call to a route sends: its path's params, its query and its JSON body, typed by it. */
+export type CallInput<C extends RouteContract> = ParamsField<C> &
+  BodyField<C> &
+  QueryField<C> & {
+    signal?: AbortSignal;
+    /** Extra request headers (`Idempotency-Key`). */
+    headers?: Record<string, string>;
+  };
+
+/** The input is optional when nothing in it is required. */
+export type CallArgs<C extends RouteContract> =
+  Record<never, never> extends CallInput<C> ? [input?: CallInput<C>] : [input: CallInput<C>];
+
+/** `/api/team/:userId` with `{ userId: 'a/b' }` → `/api/team/a%2Fb`. */
+export function pathOf(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path param ${name} for ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
 export type SessionListener = (session: SessionResponse | null) => void;
 
 export interface ApiClientOptions {
@@ -49,8 +91,14 @@ export interface ApiClient {
     options: RequestOptions<S> & { schema: S },
   ): Promise<z.output<S>>;
   request(path: string, options?: RequestOptions<undefined>): Promise<void>;
+  /**
+   * Calls a route by its contract (shared/api): the path with its params, the query and body
+   * it takes, and the answer parsed with the schema declared for the status that came back.
+   * Public routes go without the bearer token, and their 401 is an answer, not an expiry.
+   */
+  call<C extends RouteContract>(contract: C, ...args: CallArgs<C>): Promise<ResponseOf<C>>;
   /** The raw response of an authenticated GET (downloads). */
-  fetchRaw(path: string): Promise<Response>;
+  fetchRaw<C extends RouteContract>(contract: C, ...args: CallArgs<C>): Promise<Response>;
   /** Adopts the session a sign-in call answered (its refresh token stays in the cookie). */
   startSession(session: SessionResponse): void;
   /** A new access token from the cookie, or null when there is no valid login. Single-flight. */
@@ -131,7 +179,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   }
 
   async function refreshOnce(): Promise<SessionResponse | null> {
-    const res = await withLock(() => post('/api/auth/refresh', {}));
+    const res = await withLock(() => post(authContracts.refresh.path, {}));
     if (res.status === 401) {
       end();
       return null;
@@ -227,18 +275,44 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     return parsed.data;
   }
 
+  async function call(contract: RouteContract, input: CallInput<RouteContract> = {}) {
+    const url = buildPath(
+      pathOf(contract.path, input.params),
+      input.query as RequestOptions<undefined>['query'],
+    );
+    const init: RequestInit = { method: contract.method };
+    if (input.signal) init.signal = input.signal;
+    const headers: Record<string, string> = { ...input.headers };
+    if (input.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(input.body);
+    }
+    if (Object.keys(headers).length > 0) init.headers = headers;
+    const res =
+      contract.access === 'public' ? await send(url, init, null) : await authorised(url, init);
+    if (!res.ok) throw await toApiError(res);
+    const spec = contract.responses[res.status];
+    // A success the contract does not declare is as wrong as a body that does not parse.
+    if (!spec) throw invalidResponse(res.status);
+    if (!spec.json) return undefined;
+    const parsed = spec.json.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) throw invalidResponse(res.status);
+    return parsed.data;
+  }
+
   return {
     request: request as ApiClient['request'],
-    async fetchRaw(path) {
-      const res = await authorised(path, { method: 'GET' });
+    call: call as ApiClient['call'],
+    fetchRaw: (async (contract: RouteContract, input: CallInput<RouteContract> = {}) => {
+      const res = await authorised(pathOf(contract.path, input.params), { method: 'GET' });
       if (!res.ok) throw await toApiError(res);
       return res;
-    },
+    }) as ApiClient['fetchRaw'],
     startSession: adopt,
     refresh,
     async signOut() {
       try {
-        await post('/api/auth/logout', {});
+        await post(authContracts.logout.path, {});
       } catch {
         // Offline: the cookie is cleared by the next successful logout or expires on its own.
       } finally {

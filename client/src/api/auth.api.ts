@@ -1,72 +1,50 @@
-import {
-  meResponseSchema,
-  sessionResponseSchema,
-  twoFactorEnableResponseSchema,
-  twoFactorSetupResponseSchema,
-  type AcceptInvitationRequest,
-  type LoginRequest,
-  type PasswordChangeRequest,
-  type RegisterRequest,
-  type TwoFactorDisableRequest,
-  type TwoFactorSetupRequest,
+import { authContracts } from '../../../shared/api/auth.contract';
+import type {
+  AcceptInvitationRequest,
+  LoginRequest,
+  PasswordChangeRequest,
+  RegisterRequest,
 } from '../../../shared/auth.schema';
 import { api } from './client';
 
 /** Sign-in calls answer a session; the client adopts it, so the caller only routes on. */
 export async function register(body: RegisterRequest) {
-  const session = await api.request('/api/auth/register', {
-    body,
-    schema: sessionResponseSchema,
-    auth: false,
-  });
+  const session = await api.call(authContracts.register, { body });
   api.startSession(session);
   return session;
 }
 
 export async function login(body: LoginRequest) {
-  const session = await api.request('/api/auth/login', {
-    body,
-    schema: sessionResponseSchema,
-    auth: false,
-  });
+  const session = await api.call(authContracts.login, { body });
   api.startSession(session);
   return session;
 }
 
 export async function acceptInvitation(body: AcceptInvitationRequest) {
-  const session = await api.request('/api/auth/accept-invitation', {
-    body,
-    schema: sessionResponseSchema,
-    auth: false,
-  });
+  const session = await api.call(authContracts.acceptInvitation, { body });
   api.startSession(session);
   return session;
 }
 
-export const fetchMe = () => api.request('/api/me', { schema: meResponseSchema });
+export const fetchMe = () => api.call(authContracts.me);
 
 /** Needs the current password: a stolen access token alone cannot add an authenticator. */
 export const startTwoFactorSetup = (password: string) =>
-  api.request('/api/auth/2fa/setup', {
-    body: { password } satisfies TwoFactorSetupRequest,
-    schema: twoFactorSetupResponseSchema,
-  });
+  api.call(authContracts.twoFactorSetup, { body: { password } });
 
 export const enableTwoFactor = (code: string) =>
-  api.request('/api/auth/2fa/enable', { body: { code }, schema: twoFactorEnableResponseSchema });
+  api.call(authContracts.twoFactorEnable, { body: { code } });
 
 /** `code` may also be a recovery code: that is what someone who lost the phone has. */
 export const disableTwoFactor = (code: string, password: string) =>
-  api.request('/api/auth/2fa/disable', {
-    body: { code, password } satisfies TwoFactorDisableRequest,
-  });
+  api.call(authContracts.twoFactorDisable, { body: { code, password } });
 
 /** Ends every other session of the account; this one stays signed in. */
 export const changePassword = (body: PasswordChangeRequest) =>
-  api.request('/api/auth/password', { body });
+  api.call(authContracts.changePassword, { body });
 
 /**
  * Ends every session of the account, this one included (the server clears the cookie); the
  * caller still signs out locally, which forgets the access token.
  */
-export const signOutEverywhere = () => api.request('/api/auth/logout-all', { method: 'POST' });
+export const signOutEverywhere = () => api.call(authContracts.logoutAll);

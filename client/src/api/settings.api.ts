@@ -1,36 +1,27 @@
+import { settingsContracts } from '../../../shared/api/settings.contract';
 import type { PaymentProvider } from '../../../shared/domain';
-import {
-  aiOfferSchema,
-  aiSettingsSchema,
-  integrationListResponseSchema,
-  integrationSchema,
-  paymentProviderSettingsSchema,
-  type AiSettings,
-  type IntegrationCreateRequest,
-  type IntegrationUpdateRequest,
-  type PaymentProviderUpdateRequest,
+import type {
+  AiSettingsInput,
+  IntegrationCreateRequest,
+  IntegrationUpdateRequest,
+  PaymentProviderUpdateRequest,
 } from '../../../shared/settings.schema';
 import { api } from './client';
 
-export const listIntegrations = () =>
-  api.request('/api/integrations', { schema: integrationListResponseSchema });
+export const listIntegrations = () => api.call(settingsContracts.listIntegrations);
 
 export const createIntegration = (body: IntegrationCreateRequest) =>
-  api.request('/api/integrations', { body, schema: integrationSchema });
+  api.call(settingsContracts.createIntegration, { body });
 
 /** A new token for a connected account; the server proves it with Meta first (422 if not). */
 export const changeIntegrationToken = (id: string, body: IntegrationUpdateRequest) =>
-  api.request(`/api/integrations/${encodeURIComponent(id)}`, {
-    method: 'PATCH',
-    body,
-    schema: integrationSchema,
-  });
+  api.call(settingsContracts.updateIntegration, { params: { id }, body });
 
 export const deleteIntegration = (id: string) =>
-  api.request(`/api/integrations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  api.call(settingsContracts.deleteIntegration, { params: { id } });
 
 export const getPaymentProvider = (provider: PaymentProvider) =>
-  api.request(`/api/payment-providers/${provider}`, { schema: paymentProviderSettingsSchema });
+  api.call(settingsContracts.getPaymentProvider, { params: { provider } });
 
 /**
  * Owner only, with the owner's current password in the body (403 with a `password` field error
@@ -39,17 +30,12 @@ export const getPaymentProvider = (provider: PaymentProvider) =>
 export const savePaymentProvider = (
   provider: PaymentProvider,
   body: PaymentProviderUpdateRequest,
-) =>
-  api.request(`/api/payment-providers/${provider}`, {
-    method: 'PUT',
-    body,
-    schema: paymentProviderSettingsSchema,
-  });
+) => api.call(settingsContracts.savePaymentProvider, { params: { provider }, body });
 
-export const getAiSettings = () => api.request('/api/ai-settings', { schema: aiSettingsSchema });
+export const getAiSettings = () => api.call(settingsContracts.getAiSettings);
 
-export const saveAiSettings = (body: AiSettings) =>
-  api.request('/api/ai-settings', { method: 'PUT', body, schema: aiSettingsSchema });
+export const saveAiSettings = (body: AiSettingsInput) =>
+  api.call(settingsContracts.saveAiSettings, { body });
 
 /** The operator's models with their prices, and its monthly limit per business. */
-export const getAiOffer = () => api.request('/api/ai-settings/offer', { schema: aiOfferSchema });
+export const getAiOffer = () => api.call(settingsContracts.aiOffer);

@@ -1,26 +1,17 @@
-import {
-  createInvitationResponseSchema,
-  teamMemberSchema,
-  teamResponseSchema,
-  type CreateInvitationRequest,
-  type UpdateMemberRequest,
-} from '../../../shared/auth.schema';
+import { teamContracts } from '../../../shared/api/team.contract';
+import type { CreateInvitationRequest, UpdateMemberRequest } from '../../../shared/auth.schema';
 import { api } from './client';
 
-export const getTeam = () => api.request('/api/team', { schema: teamResponseSchema });
+export const getTeam = () => api.call(teamContracts.list);
 
 export const inviteMember = (body: CreateInvitationRequest) =>
-  api.request('/api/team/invitations', { body, schema: createInvitationResponseSchema });
+  api.call(teamContracts.invite, { body });
 
 export const revokeInvitation = (id: string) =>
-  api.request(`/api/team/invitations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  api.call(teamContracts.revokeInvitation, { params: { id } });
 
 export const changeRole = (userId: string, body: UpdateMemberRequest) =>
-  api.request(`/api/team/${encodeURIComponent(userId)}`, {
-    method: 'PATCH',
-    body,
-    schema: teamMemberSchema,
-  });
+  api.call(teamContracts.changeRole, { params: { userId }, body });
 
 export const removeMember = (userId: string) =>
-  api.request(`/api/team/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+  api.call(teamContracts.remove, { params: { userId } });

@@ -16,6 +16,7 @@ import type {
 } from '../../../shared/conversations.schema';
 import type { Order } from '../../../shared/commerce.schema';
 import { ApiError, describeError } from '../api/api-error';
+import { commerceContracts } from '../../../shared/api/commerce.contract';
 import { api } from '../api/client';
 import { canManage, useMe } from '../auth/session';
 import { useLiveEvent, useLiveFeed } from '../realtime/live';
@@ -581,7 +582,9 @@ function OrdersPanel({ orders }: { orders: readonly Order[] }) {
   const toast = useToast();
   const openInvoice = async (invoiceId: string, number: string) => {
     try {
-      const res = await api.fetchRaw(`/api/invoices/${encodeURIComponent(invoiceId)}.pdf`);
+      const res = await api.fetchRaw(commerceContracts.getInvoice, {
+        params: { id: `${invoiceId}.pdf` },
+      });
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
       a.href = url;

@@ -1,14 +1,12 @@
 import {
-  conversationDetailSchema,
-  conversationItemSchema,
-  conversationListResponseSchema,
-  messageListResponseSchema,
-  type ConversationItem,
-} from '../../../shared/conversations.schema';
+  conversationContracts,
+  type AgentAction,
+} from '../../../shared/api/conversations.contract';
+import type { ConversationItem } from '../../../shared/conversations.schema';
 import { api } from '../api/client';
 import { filterQuery, type InboxFilter } from './conversation-store';
 
-/** docs/api.md, "Conversations", parsed with the shared schemas the server answers with. */
+/** api.md, "Conversations": called through the shared contracts the server answers by. */
 
 export const PAGE_SIZE = 50;
 /** The most one page may hold (the API's maximum). */
@@ -20,24 +18,18 @@ export const listConversations = (
   signal?: AbortSignal,
   limit = PAGE_SIZE,
 ) =>
-  api.request('/api/conversations', {
+  api.call(conversationContracts.list, {
     query: { ...filterQuery(filter), cursor, limit },
-    schema: conversationListResponseSchema,
     ...(signal ? { signal } : {}),
   });
 
 export const getConversation = (id: string) =>
-  api.request(`/api/conversations/${encodeURIComponent(id)}`, {
-    schema: conversationDetailSchema,
-  });
+  api.call(conversationContracts.get, { params: { id } });
 
 export const listMessagesAfter = (id: string, after: number) =>
-  api.request(`/api/conversations/${encodeURIComponent(id)}/messages`, {
-    query: { after },
-    schema: messageListResponseSchema,
-  });
+  api.call(conversationContracts.messages, { params: { id }, query: { after } });
 
-export type ConversationAction = 'claim' | 'release' | 'close';
+export type ConversationAction = AgentAction;
 
 /** A key per intended command: a retry of the same command reuses it and is applied once. */
 export const newIdempotencyKey = (): string =>
@@ -46,22 +38,20 @@ export const newIdempotencyKey = (): string =>
     : `k-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 export const conversationAction = (id: string, action: ConversationAction, key?: string) =>
-  api.request(`/api/conversations/${encodeURIComponent(id)}/${action}`, {
-    method: 'POST',
-    body: {},
-    schema: conversationItemSchema,
+  api.call(conversationContracts[action], {
+    params: { id },
     headers: { 'Idempotency-Key': key ?? newIdempotencyKey() },
   });
 
 export const sendReply = (id: string, text: string, key: string) =>
-  api.request(`/api/conversations/${encodeURIComponent(id)}/messages`, {
-    method: 'POST',
+  api.call(conversationContracts.reply, {
+    params: { id },
     body: { text },
     headers: { 'Idempotency-Key': key },
   });
 
 export const markRead = (id: string) =>
-  api.request(`/api/conversations/${encodeURIComponent(id)}/read`, { method: 'POST', body: {} });
+  api.call(conversationContracts.markRead, { params: { id } });
 
 export function contactLabel(item: Pick<ConversationItem, 'contact'>): string {
   return item.contact.name?.trim() || item.contact.externalId || 'Customer';

@@ -3,6 +3,7 @@ import type { AiProviderOffer } from '../../../shared/settings.schema';
 import { budgetHint, defaultLabel, modelLabel, modelSelection, perMillionTokens } from './ai-offer';
 
 const OPENAI: AiProviderOffer = {
+  configured: true,
   defaultModel: 'gpt-4o-mini',
   models: [
     { model: 'gpt-4o-mini', inputPerKTokens: 150, outputPerKTokens: 600 },
@@ -18,7 +19,9 @@ describe('the AI offer on the settings page', () => {
     expect(perMillionTokens(15_000)).toBe('$15.00');
     expect(modelLabel(OPENAI.models[1]!)).toBe('gpt-4.1 · $2.00 in, $8.00 out');
     expect(defaultLabel(OPENAI)).toBe('Server default (gpt-4o-mini · $0.15 in, $0.60 out)');
-    expect(defaultLabel({ defaultModel: null, models: [] })).toBe('None offered on this server');
+    expect(defaultLabel({ configured: true, defaultModel: null, models: [] })).toBe(
+      'None offered on this server',
+    );
   });
 
   it('starts from the saved model, or the default when it is no longer offered', () => {

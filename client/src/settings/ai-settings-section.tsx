@@ -20,6 +20,15 @@ import { ModelSelect } from './ai-model-select';
 import { budgetHint, modelSelection } from './ai-offer';
 import { moveItem, orderFromRows, rowsFromOrder, type ProviderRow } from './provider-order';
 
+/** The engine skips a paid provider whose key the server lacks; the page says so. */
+function providerNote(provider: AiProvider, offer: AiOffer): string {
+  const { note } = PROVIDER_LABELS[provider];
+  if (provider === 'offline') return note;
+  return offer.providers[provider].configured
+    ? 'Its API key is set on this server.'
+    : `${note} Not set here, so it is skipped.`;
+}
+
 const PROVIDER_LABELS: Readonly<Record<AiProvider, { name: string; note: string }>> = {
   openai: { name: 'OpenAI', note: 'Needs OPENAI_API_KEY on the server.' },
   anthropic: { name: 'Anthropic', note: 'Needs ANTHROPIC_API_KEY on the server.' },
@@ -194,7 +203,7 @@ function AiSettingsForm({
                 />
                 <span>
                   <strong>{PROVIDER_LABELS[row.provider].name}</strong>
-                  <span className="muted"> — {PROVIDER_LABELS[row.provider].note}</span>
+                  <span className="muted"> — {providerNote(row.provider, offer)}</span>
                 </span>
               </label>
               <span className="order-list__buttons">

@@ -6,7 +6,7 @@ import {
   listProducts,
   updateProduct,
   type Product,
-  type ProductInput,
+  type ProductCreateRequest,
 } from '../api/products.api';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -27,7 +27,7 @@ export function CatalogSection() {
     await deleteProduct(id);
     return true;
   });
-  const save = useAction(async (input: ProductInput) =>
+  const save = useAction(async (input: ProductCreateRequest) =>
     editing && editing !== 'new' ? updateProduct(editing.id, input) : createProduct(input),
   );
 
@@ -36,7 +36,7 @@ export function CatalogSection() {
     products.state.error instanceof ApiError &&
     products.state.error.code === 'not_found';
 
-  const onSave = async (input: ProductInput) => {
+  const onSave = async (input: ProductCreateRequest) => {
     const saved = await save.run(input);
     if (!saved) return;
     products.update((items) =>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../api/api-error';
-import { productInputSchema, type Product, type ProductInput } from '../api/products.api';
+import { productCreateRequestSchema } from '../../../shared/commerce.schema';
+import type { Product, ProductCreateRequest } from '../api/products.api';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Field, TextField } from '../ui/field';
@@ -10,7 +11,7 @@ interface ProductFormProps {
   initial: Product | null;
   busy: boolean;
   error: ApiError | null;
-  onSubmit: (input: ProductInput) => Promise<void>;
+  onSubmit: (input: ProductCreateRequest) => Promise<void>;
   onCancel: () => void;
 }
 
@@ -35,7 +36,7 @@ export function ProductForm({ initial, busy, error, onSubmit, onCancel }: Produc
       found.priceMinor = `Enter a price in ${code || 'the currency'}, like 12.50.`;
     if (stock.trim() !== '' && !/^\d+$/.test(stock.trim()))
       found.stock = 'Enter a whole number, or leave it empty for unlimited.';
-    const parsed = productInputSchema.safeParse({
+    const parsed = productCreateRequestSchema.safeParse({
       sku,
       name,
       currency: code,
