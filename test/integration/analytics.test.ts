@@ -17,15 +17,8 @@ import {
   settingsByBusiness,
 } from '../helpers/ai';
 import { addMember, registerBusiness } from '../helpers/auth';
-import {
-  conversationOf,
-  customerSays,
-  openShop,
-  ordersOf,
-  postPaymentWebhook,
-  waitForState,
-  type Shop,
-} from '../helpers/commerce';
+import { customerSays, openShop, postPaymentWebhook, type Shop } from '../helpers/commerce';
+import { checkoutOrder, conversationOf, waitForState } from '../helpers/probe';
 import { request } from '../helpers/http';
 import { seedBusiness, seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
@@ -89,12 +82,8 @@ describeModes('analytics', (cluster) => {
       )
     ).map((r) => Number(r.at));
   const pay = async (conversationId: string) => {
-    const [order] = await ordersOf(db, conversationId);
-    const rows = await db.sql.query<{ session: string }>(
-      `select provider_payment_id as session from payments where reference = $1`,
-      [order!.reference],
-    );
-    const delivery = stripe.signedEvent(stripe.completeSession(rows[0]!.session));
+    const order = await checkoutOrder(db, conversationId);
+    const delivery = stripe.signedEvent(stripe.completeSession(order.providerPaymentId!));
     expect((await postPaymentWebhook(node, 'stripe', shop.businessId, delivery)).status).toBe(200);
   };
   const agentCommand = async (conversationId: string, type: string, payload: object) => {
@@ -135,40 +124,40 @@ describeModes('analytics', (cluster) => {
     await customerSays(node, shop, whatsappCustomer, 'hello');
     const w = await waitUntil(async () => {
       const c = await conversationOf(db, whatsappCustomer);
-      return c && (await inboxTimes(c.conversationId, 'ai.replied')).length === 1 ? c : null;
+      return c && (await inboxTimes(c.id, 'ai.replied')).length === 1 ? c : null;
     }, 'the greeting answered');
     await customerSays(node, shop, whatsappCustomer, 'I want 2 blue mugs');
     await waitForState(db, whatsappCustomer, 'checkout');
-    await pay(w.conversationId);
+    await pay(w.id);
     await waitForState(db, whatsappCustomer, 'paid');
 
     // Messenger: asks for a human; an agent claims, replies a little later, sells a tote.
     await messengerSays('I want to talk to a human please');
     const m = await waitForState(db, messengerCustomer, 'handoff');
     const agent = await addMember(node.url, shop.token, 'agent');
-    await agentCommand(m.conversationId, 'agent.claimed', { agentId: agent.user.id });
+    await agentCommand(m.id, 'agent.claimed', { agentId: agent.user.id });
     await new Promise((r) => setTimeout(r, 1100));
-    await agentCommand(m.conversationId, 'agent.replied', {
+    await agentCommand(m.id, 'agent.replied', {
       agentId: agent.user.id,
       text: 'Hi, I am Sam. How can I help?',
     });
     // The assignee sells: only they may message a claimed conversation (orders included).
     const order = await request(node.url, '/api/orders', {
       token: agent.accessToken,
-      json: { conversationId: m.conversationId, items: [{ sku: 'TOTE', qty: 1 }] },
+      json: { conversationId: m.id, items: [{ sku: 'TOTE', qty: 1 }] },
     });
     expect(order.status, order.text).toBe(201);
     await waitForState(db, messengerCustomer, 'checkout');
-    await pay(m.conversationId);
+    await pay(m.id);
     await waitForState(db, messengerCustomer, 'paid');
 
     for (const c of [w, m]) {
-      const [inbound] = await inboxTimes(c.conversationId, 'customer.message');
-      const [reply] = await inboxTimes(c.conversationId, 'ai.replied');
+      const [inbound] = await inboxTimes(c.id, 'customer.message');
+      const [reply] = await inboxTimes(c.id, 'ai.replied');
       observed.bot.push(reply! - inbound!);
     }
-    const [handoffAt] = await inboxTimes(m.conversationId, 'ai.replied');
-    const [agentAt] = await inboxTimes(m.conversationId, 'agent.replied');
+    const [handoffAt] = await inboxTimes(m.id, 'ai.replied');
+    const [agentAt] = await inboxTimes(m.id, 'agent.replied');
     observed.human.push(agentAt! - handoffAt!);
     expect(observed.human[0]).toBeGreaterThanOrEqual(1000);
 
@@ -222,7 +211,7 @@ describeModes('analytics', (cluster) => {
     // The milestones are kept with the conversation.
     const [facts] = await db.sql.query<{ facts: Record<string, unknown> }>(
       `select facts from conversations where id = $1`,
-      [m.conversationId],
+      [m.id],
     );
     expect(facts?.facts).toMatchObject({
       handoffAt: handoffAt,
@@ -305,7 +294,7 @@ describeModes('analytics', (cluster) => {
     await customerSays(node, shop, whatsappCustomer, 'hello again');
     await waitUntil(async () => {
       const c = await conversationOf(db, whatsappCustomer);
-      return c && (await inboxTimes(c.conversationId, 'ai.replied')).length === 3;
+      return c && (await inboxTimes(c.id, 'ai.replied')).length === 3;
     }, 'the second greeting answered');
     const later = await summaryOf(shop.token);
     expect(later.inboundMessages.byChannel.whatsapp).toBe(3);

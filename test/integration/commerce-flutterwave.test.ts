@@ -8,20 +8,23 @@ import { flutterwaveLegacyCharge } from '../fakes/payment-payloads';
 import { signFlutterwaveDelivery } from '../fakes/signing';
 import {
   captureLogs,
-  conversationOf,
   customerSays,
-  eventTypes,
-  inboxCount,
   openShop,
-  ordersOf,
   postPaymentWebhook,
   shopRuntime,
-  stockOf,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
-import { waitUntil } from '../helpers/seed';
+import {
+  checkoutOrder,
+  conversationOf,
+  eventTypes,
+  inboxCount,
+  ordersOf,
+  stockOf,
+  waitForOrderStatus,
+  waitForState,
+} from '../helpers/probe';
 import { describeModes } from '../helpers/modes';
 
 describeModes('Flutterwave checkout end to end', (cluster) => {
@@ -65,9 +68,9 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
   const checkoutFor = async (from: string, text: string) => {
     await customerSays(node, shop, from, text);
     const c = await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /checkout\.flutterwave\.com/, 'link');
-    const [order] = await ordersOf(db, c.conversationId);
-    return { c, order: order! };
+    await waitForMessage(sent, () => c.id, /checkout\.flutterwave\.com/, 'link');
+    const order = await checkoutOrder(db, c.id);
+    return { c, order };
   };
   const post = (body: unknown, businessId = shop.businessId) =>
     postPaymentWebhook(node, 'flutterwave', businessId, flutterwave.signedEvent(body));
@@ -78,7 +81,7 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
     const from = newCustomer();
     const before = await stockOf(db, shop.businessId, 'MUG');
     const { c, order } = await checkoutFor(from, 'buy MUG x3');
-    expect(order).toMatchObject({ total_minor: 7500, currency: 'NGN' });
+    expect(order).toMatchObject({ totalMinor: 7500, currency: 'NGN' });
     const created = flutterwave.requests.find((r) => r.path === '/v3/payments');
     expect(created?.body).toMatchObject({
       tx_ref: order.reference,
@@ -95,17 +98,9 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
       ),
     ).toBe(true);
     await waitForState(db, from, 'paid');
-    const receipt = await waitForMessage(
-      sent,
-      () => c.conversationId,
-      /Payment received/,
-      'receipt',
-    );
+    const receipt = await waitForMessage(sent, () => c.id, /Payment received/, 'receipt');
     expect(receipt.text).toContain('75.00 NGN');
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'the order to be paid',
-    );
+    await waitForOrderStatus(db, c.id, 'paid');
     expect(await stockOf(db, shop.businessId, 'MUG')).toBe(before - 3);
   });
 
@@ -127,7 +122,7 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
     });
     expect(res.status).toBe(200);
     await waitForState(db, from, 'paid');
-    await waitForMessage(sent, () => c.conversationId, /Payment received/, 'receipt');
+    await waitForMessage(sent, () => c.id, /Payment received/, 'receipt');
   });
 
   it('handles charge.completed with a failed status, then a retry on the same page that succeeds', async () => {
@@ -135,21 +130,21 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
     const { c, order } = await checkoutFor(from, 'buy MUG x1');
     expect((await post(flutterwave.markFailed(order.reference))).status).toBe(200);
     await waitForState(db, from, 'bot');
-    await waitForMessage(sent, () => c.conversationId, /didn't go through/, 'the failure note');
-    expect((await ordersOf(db, c.conversationId))[0]?.payment_status).toBe('failed');
+    await waitForMessage(sent, () => c.id, /didn't go through/, 'the failure note');
+    expect((await ordersOf(db, c.id))[0]?.paymentStatus).toBe('failed');
 
     // The hosted page allows another try; the money arrives after the conversation moved on.
     expect((await post(flutterwave.markPaid(order.reference))).status).toBe(200);
     await waitForState(db, from, 'paid');
-    await waitForMessage(sent, () => c.conversationId, /Payment received/, 'receipt');
-    const types = await eventTypes(db, c.conversationId);
+    await waitForMessage(sent, () => c.id, /Payment received/, 'receipt');
+    const types = await eventTypes(db, c.id);
     expect(types.slice(-2)).toEqual(['payment.succeeded', 'checkout.created']);
   });
 
   it('changes nothing for a wrong amount, a rewritten body, another business or a stale failure', async () => {
     const from = newCustomer();
     const { c, order } = await checkoutFor(from, 'buy TOTE x2');
-    const inboxBefore = await inboxCount(db, 'flutterwave');
+    const inboxBefore = await inboxCount(db, { source: 'flutterwave' });
 
     // The customer paid less: Flutterwave's own answer says so too.
     expect((await post(flutterwave.markPaid(order.reference, { amount: 20 }))).status).toBe(200);
@@ -177,7 +172,7 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
       expect.stringContaining('the webhook says 9900'),
     ]);
     expect(logs.lines.some((l) => l.event === 'payment.webhook_bad_signature')).toBe(true);
-    expect(await inboxCount(db, 'flutterwave')).toBe(inboxBefore);
+    expect(await inboxCount(db, { source: 'flutterwave' })).toBe(inboxBefore);
     expect((await conversationOf(db, from))?.state).toBe('checkout');
 
     expect((await post(good)).status).toBe(200);
@@ -186,8 +181,8 @@ describeModes('Flutterwave checkout end to end', (cluster) => {
     // A failure report delivered after the success (out of order) is not believed.
     const stale = { ...good, data: { ...good.data, status: 'failed' } };
     expect((await post(stale)).status).toBe(200);
-    expect(await inboxCount(db, 'flutterwave')).toBe(inboxBefore + 1);
+    expect(await inboxCount(db, { source: 'flutterwave' })).toBe(inboxBefore + 1);
     expect(logged('payment.duplicate', order.reference)).toHaveLength(2);
-    expect((await ordersOf(db, c.conversationId))[0]?.payment_status).toBe('succeeded');
+    expect((await ordersOf(db, c.id))[0]?.paymentStatus).toBe('succeeded');
   });
 });

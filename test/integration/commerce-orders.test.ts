@@ -8,17 +8,21 @@ import type { OutboundMessage } from '../../server/runtime/effects';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
 import { addMember, type Signup } from '../helpers/auth';
 import {
-  conversationOf,
   customerSays,
   openShop,
-  ordersOf,
   pdfText,
   postPaymentWebhook,
   shopRuntime,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
+import {
+  checkoutOrder,
+  conversationOf,
+  ordersOf,
+  waitForOrderStatus,
+  waitForState,
+} from '../helpers/probe';
 import { startHoldingProxy, type HoldingProxy } from '../helpers/holding-proxy';
 import { request } from '../helpers/http';
 import { waitUntil } from '../helpers/seed';
@@ -59,19 +63,12 @@ describeModes('catalog, orders and invoices', (cluster) => {
   const paidOrderFor = async (from: string) => {
     await customerSays(node, shop, from, 'buy MUG x1');
     const c = await waitForState(db, from, 'checkout');
-    const [order] = await ordersOf(db, c.conversationId);
-    const [row] = await db.sql.query<{ session: string }>(
-      `select provider_payment_id as session from payments where reference = $1`,
-      [order!.reference],
-    );
-    const delivery = stripe.signedEvent(stripe.completeSession(row!.session));
+    const order = await checkoutOrder(db, c.id);
+    const delivery = stripe.signedEvent(stripe.completeSession(order.providerPaymentId!));
     expect((await postPaymentWebhook(node, 'stripe', shop.businessId, delivery)).status).toBe(200);
     await waitForState(db, from, 'paid');
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'the order to be paid',
-    );
-    return { c, order: order! };
+    await waitForOrderStatus(db, c.id, 'paid');
+    return { c, order };
   };
 
   it('keeps a catalog: create, list, change, delete; SKUs unique; agents read only', async () => {
@@ -126,7 +123,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
         (
           await db.sql.query(
             `select 1 from inbox where conversation_id = $1 and type = 'ai.replied' and processed_at is not null`,
-            [c.conversationId],
+            [c.id],
           )
         ).length === 2,
       'both checkout requests',
@@ -135,7 +132,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     const created = await waitUntil(async () => {
       const rows = await db.sql.query<{ payload: { orderId: string; reference: string } }>(
         `select payload from inbox where conversation_id = $1 and type = 'checkout.created'`,
-        [c.conversationId],
+        [c.id],
       );
       return rows.length === 2 ? rows.map((r) => r.payload) : null;
     }, 'two checkout answers');
@@ -143,7 +140,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
       orderId: created[0]?.orderId,
       reference: created[0]?.reference,
     });
-    expect(await ordersOf(db, c.conversationId)).toHaveLength(1);
+    expect(await ordersOf(db, c.id)).toHaveLength(1);
     const sessions = stripe.requests.filter(
       (r) =>
         r.path === '/v1/checkout/sessions' &&
@@ -151,22 +148,20 @@ describeModes('catalog, orders and invoices', (cluster) => {
     );
     expect(sessions).toHaveLength(1);
     await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /checkout\.stripe\.com/, 'the link');
+    await waitForMessage(sent, () => c.id, /checkout\.stripe\.com/, 'the link');
     await new Promise((r) => setTimeout(r, 500));
-    expect(
-      sent.filter((m) => m.conversationId === c.conversationId && /stripe/.test(m.text)),
-    ).toHaveLength(1);
+    expect(sent.filter((m) => m.conversationId === c.id && /stripe/.test(m.text))).toHaveLength(1);
   });
 
   it('hands off to a human when the items cannot be sold', async () => {
     const unknown = newCustomer();
     await customerSays(node, shop, unknown, 'buy NOPE x1');
     const c = await waitForState(db, unknown, 'handoff');
-    await waitForMessage(sent, () => c.conversationId, /couldn't create a payment link/, 'note');
+    await waitForMessage(sent, () => c.id, /couldn't create a payment link/, 'note');
     const tooMany = newCustomer();
     await customerSays(node, shop, tooMany, 'buy TOTE x99');
     await waitForState(db, tooMany, 'handoff');
-    expect(await ordersOf(db, c.conversationId)).toEqual([]);
+    expect(await ordersOf(db, c.id)).toEqual([]);
   });
 
   it('lets an agent create an order: priced from the catalog, the link sent by the conversation', async () => {
@@ -174,7 +169,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     await customerSays(node, shop, from, 'hello');
     const c = await waitUntil(() => conversationOf(db, from), 'the conversation');
     const body = {
-      conversationId: c.conversationId,
+      conversationId: c.id,
       items: [{ sku: 'MUG', qty: 1 }],
       idempotencyKey: `agent-${randomBytes(6).toString('hex')}`,
     };
@@ -191,7 +186,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
       payments: [expect.objectContaining({ provider: 'stripe', status: 'pending' })],
     });
     await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /checkout\.stripe\.com/, 'the link');
+    await waitForMessage(sent, () => c.id, /checkout\.stripe\.com/, 'the link');
     const again = await request<Order>(node.url, '/api/orders', {
       token: agent.accessToken,
       json: body,
@@ -206,7 +201,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     const foreign = await request(node.url, '/api/orders', { token: other.token, json: body });
     expect(foreign.status).toBe(404);
 
-    const listed = await api<{ items: Order[] }>(`/api/orders?conversationId=${c.conversationId}`);
+    const listed = await api<{ items: Order[] }>(`/api/orders?conversationId=${c.id}`);
     expect(listed.body.items.map((o) => o.id)).toEqual([res.body.id]);
     expect((await api<Order>(`/api/orders/${res.body.id}`)).body.payments[0]?.reference).toBe(
       res.body.payments[0]?.reference,
@@ -242,9 +237,9 @@ describeModes('catalog, orders and invoices', (cluster) => {
     const from = newCustomer();
     await customerSays(node, shop, from, 'buy NOPE x1');
     const c = await waitForState(db, from, 'handoff');
-    const claim = await api(`/api/conversations/${c.conversationId}/claim`, { method: 'POST' });
+    const claim = await api(`/api/conversations/${c.id}/claim`, { method: 'POST' });
     expect(claim.status).toBe(200);
-    const body = { conversationId: c.conversationId, items: [{ sku: 'MUG', qty: 1 }] };
+    const body = { conversationId: c.id, items: [{ sku: 'MUG', qty: 1 }] };
     const refused = await request(node.url, '/api/orders', {
       token: agent.accessToken,
       json: body,
@@ -253,7 +248,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     expect((refused.body as { error: { message: string } }).error.message).toBe(
       'This conversation is assigned to another agent.',
     );
-    expect(await ordersOf(db, c.conversationId)).toEqual([]);
+    expect(await ordersOf(db, c.id)).toEqual([]);
 
     const mine = await api<Order>('/api/orders', { json: body });
     expect(mine.status).toBe(201);
@@ -278,7 +273,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     const order = (sku: string, who: Signup | Shop) =>
       request<Order>(node.url, '/api/orders', {
         token: 'token' in who ? who.token : who.accessToken,
-        json: { conversationId: c.conversationId, items: [{ sku, qty: 1 }] },
+        json: { conversationId: c.id, items: [{ sku, qty: 1 }] },
       });
     // The first agent's link is still being made at Stripe when the second one asks.
     const held = proxy.holdNext('POST', '/v1/checkout/sessions');
@@ -289,9 +284,9 @@ describeModes('catalog, orders and invoices', (cluster) => {
     exchange.release();
     expect((await first).status).toBe(201);
     await waitForState(db, from, 'checkout');
-    const rows = await ordersOf(db, c.conversationId);
+    const rows = await ordersOf(db, c.id);
     expect(rows.map((r) => r.status)).toEqual(['pending']);
-    await waitForMessage(sent, () => c.conversationId, /checkout\.stripe\.com/, 'the link');
+    await waitForMessage(sent, () => c.id, /checkout\.stripe\.com/, 'the link');
   });
 
   it('cancels a checkout the conversation drops and voids its link; its payment is unmatched', async () => {
@@ -305,12 +300,12 @@ describeModes('catalog, orders and invoices', (cluster) => {
       const held = proxy.holdNext('POST', '/v1/checkout/sessions');
       const created = request<Order>(node.url, '/api/orders', {
         token: agent.accessToken,
-        json: { conversationId: c.conversationId, items: [{ sku: 'MUG', qty: 1 }] },
+        json: { conversationId: c.id, items: [{ sku: 'MUG', qty: 1 }] },
       });
       const exchange = await held;
       const [contact] = await db.sql.query<{ id: string }>(
         `select contact_id as id from conversations where id = $1`,
-        [c.conversationId],
+        [c.id],
       );
       const consent = await api(`/api/contacts/${contact!.id}/consent`, {
         json: { granted: false },
@@ -320,18 +315,13 @@ describeModes('catalog, orders and invoices', (cluster) => {
       exchange.release();
       const res = await created;
       expect(res.status).toBe(201);
-      await waitUntil(
-        async () => (await ordersOf(db, c.conversationId))[0]?.status === 'cancelled',
-        'the dropped order to be cancelled',
-      );
+      await waitForOrderStatus(db, c.id, 'cancelled');
       const session = res.body.payments[0]?.providerPaymentId as string;
       await waitUntil(
         () => Promise.resolve(stripe.session(session)?.status === 'expired'),
         'its Stripe session to be expired',
       );
-      expect(
-        sent.filter((m) => m.conversationId === c.conversationId && /stripe/.test(m.text)),
-      ).toEqual([]);
+      expect(sent.filter((m) => m.conversationId === c.id && /stripe/.test(m.text))).toEqual([]);
 
       // The agent had pasted the link elsewhere and it was paid before it was voided.
       const delivery = stripe.signedEvent(stripe.completeSession(session));
@@ -346,8 +336,8 @@ describeModes('catalog, orders and invoices', (cluster) => {
         kind: 'payment_unmatched',
         reason: expect.stringMatching(/cancelled/) as unknown,
       });
-      const [row] = await ordersOf(db, c.conversationId);
-      expect(row).toMatchObject({ status: 'cancelled', payment_status: 'succeeded' });
+      const [row] = await ordersOf(db, c.id);
+      expect(row).toMatchObject({ status: 'cancelled', paymentStatus: 'succeeded' });
     } finally {
       stop();
     }
@@ -357,12 +347,7 @@ describeModes('catalog, orders and invoices', (cluster) => {
     const from = newCustomer();
     const { c } = await paidOrderFor(from);
     await customerSays(node, shop, from, 'invoice');
-    const message = await waitForMessage(
-      sent,
-      () => c.conversationId,
-      /invoice INV-\d{6}/,
-      'the invoice link',
-    );
+    const message = await waitForMessage(sent, () => c.id, /invoice INV-\d{6}/, 'the invoice link');
     const url = /(http\S+)/.exec(message.text)?.[1] as string;
     expect(url).toMatch(/\/api\/invoice-links\/[0-9a-f-]{36}\.[A-Za-z0-9_-]+$/);
     const pdf = await fetch(url);
@@ -381,13 +366,12 @@ describeModes('catalog, orders and invoices', (cluster) => {
     await waitUntil(
       () =>
         Promise.resolve(
-          sent.filter((m) => m.conversationId === c.conversationId && m.text.includes(number))
-            .length === 2,
+          sent.filter((m) => m.conversationId === c.id && m.text.includes(number)).length === 2,
         ),
       'the same invoice again',
     );
     await customerSays(node, shop, from, 'status');
-    await waitForMessage(sent, () => c.conversationId, /is paid\. Thank you/, 'the status');
+    await waitForMessage(sent, () => c.id, /is paid\. Thank you/, 'the status');
 
     const invoiceId = /invoice-links\/([0-9a-f-]{36})/.exec(url)?.[1] as string;
     const json = await api<Invoice>(`/api/invoices/${invoiceId}`);

@@ -6,19 +6,23 @@ import type { OutboundMessage } from '../../server/runtime/effects';
 import { startFakePaystack, type FakePaystack } from '../fakes/paystack.fake';
 import {
   captureLogs,
-  conversationOf,
   customerSays,
-  eventTypes,
-  inboxCount,
   openShop,
-  ordersOf,
   postPaymentWebhook,
   shopRuntime,
-  stockOf,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
+import {
+  checkoutOrder,
+  conversationOf,
+  eventTypes,
+  inboxCount,
+  ordersOf,
+  stockOf,
+  waitForOrderStatus,
+  waitForState,
+} from '../helpers/probe';
 import { startHoldingProxy, type HoldingProxy } from '../helpers/holding-proxy';
 import { waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
@@ -55,9 +59,9 @@ describeModes('Paystack checkout end to end', (cluster) => {
   const checkoutFor = async (from: string, text: string) => {
     await customerSays(node, shop, from, text);
     const c = await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /checkout\.paystack\.com/, 'the link');
-    const [order] = await ordersOf(db, c.conversationId);
-    return { c, order: order! };
+    await waitForMessage(sent, () => c.id, /checkout\.paystack\.com/, 'the link');
+    const order = await checkoutOrder(db, c.id);
+    return { c, order };
   };
   const logged = (event: string, reference: string) =>
     logs.lines.filter((l) => l.event === event && l.reference === reference);
@@ -66,8 +70,8 @@ describeModes('Paystack checkout end to end', (cluster) => {
     const from = newCustomer();
     const before = await stockOf(db, shop.businessId, 'MUG');
     const { c, order } = await checkoutFor(from, 'buy MUG x2');
-    expect(order).toMatchObject({ status: 'pending', total_minor: 5000, currency: 'NGN' });
-    const link = sent.find((m) => m.conversationId === c.conversationId && /paystack/.test(m.text));
+    expect(order).toMatchObject({ status: 'pending', totalMinor: 5000, currency: 'NGN' });
+    const link = sent.find((m) => m.conversationId === c.id && /paystack/.test(m.text));
     expect(link?.text).toContain('50.00 NGN');
 
     const init = paystack.requests.find((r) => r.path === '/transaction/initialize');
@@ -87,20 +91,12 @@ describeModes('Paystack checkout end to end', (cluster) => {
     );
 
     await waitForState(db, from, 'paid');
-    const receipt = await waitForMessage(
-      sent,
-      () => c.conversationId,
-      /Payment received/,
-      'the receipt',
-    );
+    const receipt = await waitForMessage(sent, () => c.id, /Payment received/, 'the receipt');
     expect(receipt.text).toContain('50.00 NGN');
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'paid',
-    );
-    const [paid] = await ordersOf(db, c.conversationId);
-    expect(paid).toMatchObject({ status: 'paid', payment_status: 'succeeded' });
-    expect(paid?.paid_at).toBeTruthy();
+    await waitForOrderStatus(db, c.id, 'paid');
+    const [paid] = await ordersOf(db, c.id);
+    expect(paid).toMatchObject({ status: 'paid', paymentStatus: 'succeeded' });
+    expect(paid?.paidAt).toBeTruthy();
     expect(await stockOf(db, shop.businessId, 'MUG')).toBe(before - 2);
 
     const orders = await fetch(`${node.url}/api/orders?status=paid`, {
@@ -119,7 +115,7 @@ describeModes('Paystack checkout end to end', (cluster) => {
     const from = newCustomer();
     const before = await stockOf(db, shop.businessId, 'TOTE');
     const { c, order } = await checkoutFor(from, 'buy TOTE x1');
-    const inboxBefore = await inboxCount(db, 'paystack');
+    const inboxBefore = await inboxCount(db, { source: 'paystack' });
 
     const paidEvent = paystack.markPaid(order.reference);
     const delivery = paystack.signedEvent(paidEvent, secretKey);
@@ -173,9 +169,9 @@ describeModes('Paystack checkout end to end', (cluster) => {
       expect.stringContaining('amount 1100'),
       expect.stringContaining('currency GHS'),
     ]);
-    expect(await inboxCount(db, 'paystack')).toBe(inboxBefore);
+    expect(await inboxCount(db, { source: 'paystack' })).toBe(inboxBefore);
     expect((await conversationOf(db, from))?.state).toBe('checkout');
-    expect((await ordersOf(db, c.conversationId))[0]?.status).toBe('pending');
+    expect((await ordersOf(db, c.id))[0]?.status).toBe('pending');
 
     const good = paystack.signedEvent(paystack.markPaid(order.reference), secretKey);
     expect((await postPaymentWebhook(node, 'paystack', shop.businessId, good)).status).toBe(200);
@@ -185,16 +181,13 @@ describeModes('Paystack checkout end to end', (cluster) => {
       200,
     );
     expect(logged('payment.duplicate', order.reference).length).toBeGreaterThanOrEqual(2);
-    expect(await inboxCount(db, 'paystack')).toBe(inboxBefore + 1);
+    expect(await inboxCount(db, { source: 'paystack' })).toBe(inboxBefore + 1);
 
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'the order to be paid',
-    );
+    await waitForOrderStatus(db, c.id, 'paid');
     await new Promise((r) => setTimeout(r, 500));
     expect(await stockOf(db, shop.businessId, 'TOTE')).toBe(before - 1);
     const receipts = sent.filter(
-      (m) => m.conversationId === c.conversationId && /Payment received/.test(m.text),
+      (m) => m.conversationId === c.id && /Payment received/.test(m.text),
     );
     expect(receipts).toHaveLength(1);
   });
@@ -211,18 +204,16 @@ describeModes('Paystack checkout end to end', (cluster) => {
     );
     const c = await waitUntil(() => conversationOf(db, from), 'the conversation');
     await waitUntil(
-      async () => (await eventTypes(db, c.conversationId)).includes('payment.succeeded'),
+      async () => (await eventTypes(db, c.id)).includes('payment.succeeded'),
       'the early payment to be applied',
     );
     exchange.release();
 
     await waitForState(db, from, 'paid');
-    const types = await eventTypes(db, c.conversationId);
+    const types = await eventTypes(db, c.id);
     expect(types.indexOf('payment.succeeded')).toBeLessThan(types.indexOf('checkout.created'));
-    await waitForMessage(sent, () => c.conversationId, /Payment received/, 'the receipt');
+    await waitForMessage(sent, () => c.id, /Payment received/, 'the receipt');
     // Paid before the link was ever shown: no link is sent after the fact.
-    expect(sent.some((m) => m.conversationId === c.conversationId && /paystack/.test(m.text))).toBe(
-      false,
-    );
+    expect(sent.some((m) => m.conversationId === c.id && /paystack/.test(m.text))).toBe(false);
   });
 });

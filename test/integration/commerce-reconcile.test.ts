@@ -10,14 +10,12 @@ import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
 import {
   captureLogs,
   customerSays,
-  eventTypes,
   openShop,
-  ordersOf,
   shopRuntime,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
+import { checkoutOrder, eventTypes, waitForOrderStatus, waitForState } from '../helpers/probe';
 import { waitUntil } from '../helpers/seed';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 import { describeModes } from '../helpers/modes';
@@ -82,13 +80,9 @@ describeModes('lost webhooks, expiry and owner notices', (cluster) => {
   const checkoutFor = async (provider: PaymentProvider, from: string) => {
     await customerSays(node, shops[provider], from, 'buy MUG x1');
     const c = await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /secure payment link/, 'the link');
-    const [order] = await ordersOf(db, c.conversationId);
-    const [row] = await db.sql.query<{ session: string | null }>(
-      `select provider_payment_id as session from payments where reference = $1`,
-      [order!.reference],
-    );
-    return { c, order: order!, session: row?.session ?? null };
+    await waitForMessage(sent, () => c.id, /secure payment link/, 'the link');
+    const order = await checkoutOrder(db, c.id);
+    return { c, order, session: order.providerPaymentId };
   };
   /** The customer pays on the provider's page; the webhook is lost on the way. */
   const payWithoutWebhook = (
@@ -108,10 +102,10 @@ describeModes('lost webhooks, expiry and owner notices', (cluster) => {
       payWithoutWebhook(provider, order.reference, session);
 
       await waitForState(db, from, 'paid');
-      await waitForMessage(sent, () => c.conversationId, /Payment received/, 'the receipt');
+      await waitForMessage(sent, () => c.id, /Payment received/, 'the receipt');
       const [event] = await db.sql.query<{ source: string; source_event_id: string }>(
         `select source, source_event_id from inbox where conversation_id = $1 and type = 'payment.succeeded'`,
-        [c.conversationId],
+        [c.id],
       );
       expect(event).toEqual({
         source: provider,
@@ -120,10 +114,7 @@ describeModes('lost webhooks, expiry and owner notices', (cluster) => {
       expect(
         logs.lines.some((l) => l.event === 'payment.reconciled' && l.outcome === 'applied'),
       ).toBe(true);
-      await waitUntil(
-        async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-        'the order to be paid',
-      );
+      await waitForOrderStatus(db, c.id, 'paid');
     });
   }
 
@@ -144,11 +135,8 @@ describeModes('lost webhooks, expiry and owner notices', (cluster) => {
     const from = newCustomer();
     const { c, session } = await checkoutFor('stripe', from);
     await waitForState(db, from, 'bot', CHECKOUT_TTL_MS + 10_000);
-    await waitForMessage(sent, () => c.conversationId, /payment link has expired/, 'the note');
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'expired',
-      'the order to expire',
-    );
+    await waitForMessage(sent, () => c.id, /payment link has expired/, 'the note');
+    await waitForOrderStatus(db, c.id, 'expired');
     expect(stripe.session(session as string)?.status).toBe('expired');
   });
 
@@ -156,14 +144,11 @@ describeModes('lost webhooks, expiry and owner notices', (cluster) => {
     const from = newCustomer();
     const { c, order } = await checkoutFor('paystack', from);
     await waitForState(db, from, 'bot', CHECKOUT_TTL_MS + 10_000);
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'expired',
-      'the order to expire',
-    );
+    await waitForOrderStatus(db, c.id, 'expired');
     paystack.markPaid(order.reference);
     await waitForState(db, from, 'paid');
-    await waitForMessage(sent, () => c.conversationId, /Payment received/, 'the receipt');
-    const types = await eventTypes(db, c.conversationId);
+    await waitForMessage(sent, () => c.id, /Payment received/, 'the receipt');
+    const types = await eventTypes(db, c.id);
     expect(types.slice(-2)).toEqual(['payment.succeeded', 'checkout.created']);
   });
 });

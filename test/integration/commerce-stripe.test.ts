@@ -6,19 +6,21 @@ import type { OutboundMessage } from '../../server/runtime/effects';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
 import {
   captureLogs,
-  conversationOf,
   customerSays,
-  inboxCount,
   openShop,
-  ordersOf,
   postPaymentWebhook,
   shopRuntime,
-  stockOf,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
-import { waitUntil } from '../helpers/seed';
+import {
+  checkoutOrder,
+  conversationOf,
+  inboxCount,
+  stockOf,
+  waitForOrderStatus,
+  waitForState,
+} from '../helpers/probe';
 import { describeModes } from '../helpers/modes';
 
 describeModes('Stripe checkout end to end', (cluster) => {
@@ -59,11 +61,11 @@ describeModes('Stripe checkout end to end', (cluster) => {
   const checkoutFor = async (from: string, text: string) => {
     await customerSays(node, shop, from, text);
     const c = await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /checkout\.stripe\.com/, 'the link');
-    const [order] = await ordersOf(db, c.conversationId);
+    await waitForMessage(sent, () => c.id, /checkout\.stripe\.com/, 'the link');
+    const order = await checkoutOrder(db, c.id);
     const rows = await db.sql.query<{ session: string }>(
       `select provider_payment_id as session from payments where reference = $1`,
-      [order!.reference],
+      [order.reference],
     );
     return { c, order: order!, session: rows[0]!.session };
   };
@@ -74,7 +76,7 @@ describeModes('Stripe checkout end to end', (cluster) => {
     const from = newCustomer();
     const before = await stockOf(db, shop.businessId, 'MUG');
     const { c, order, session } = await checkoutFor(from, 'buy MUG x2 TOTE x1');
-    expect(order).toMatchObject({ total_minor: 6200, currency: 'USD' });
+    expect(order).toMatchObject({ totalMinor: 6200, currency: 'USD' });
     expect(session).toMatch(/^cs_test_/);
     const create = stripe.requests.find((r) => r.path === '/v1/checkout/sessions');
     expect(create?.headers['idempotency-key']).toBe(`parley-link-${order.reference}`);
@@ -84,21 +86,13 @@ describeModes('Stripe checkout end to end', (cluster) => {
     const delivery = stripe.signedEvent(stripe.completeSession(session));
     expect((await postPaymentWebhook(node, 'stripe', shop.businessId, delivery)).status).toBe(200);
     await waitForState(db, from, 'paid');
-    const receipt = await waitForMessage(
-      sent,
-      () => c.conversationId,
-      /Payment received/,
-      'receipt',
-    );
+    const receipt = await waitForMessage(sent, () => c.id, /Payment received/, 'receipt');
     expect(receipt.text).toContain('62.00 USD');
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'the order to be paid',
-    );
+    await waitForOrderStatus(db, c.id, 'paid');
     expect(await stockOf(db, shop.businessId, 'MUG')).toBe(before - 2);
     const [event] = await db.sql.query<{ source_event_id: string }>(
       `select source_event_id from inbox where type = 'payment.succeeded' and conversation_id = $1`,
-      [c.conversationId],
+      [c.id],
     );
     expect(event?.source_event_id).toMatch(/^evt_/);
   });
@@ -107,7 +101,7 @@ describeModes('Stripe checkout end to end', (cluster) => {
     const from = newCustomer();
     const before = await stockOf(db, shop.businessId, 'TOTE');
     const { c, order, session } = await checkoutFor(from, 'buy TOTE x1');
-    const inboxBefore = await inboxCount(db, 'stripe');
+    const inboxBefore = await inboxCount(db, { source: 'stripe' });
 
     const completed = stripe.completeSession(session);
     const delivery = stripe.signedEvent(completed);
@@ -139,7 +133,7 @@ describeModes('Stripe checkout end to end', (cluster) => {
       expect.stringContaining('amount 900'),
       expect.stringContaining('currency EUR'),
     ]);
-    expect(await inboxCount(db, 'stripe')).toBe(inboxBefore);
+    expect(await inboxCount(db, { source: 'stripe' })).toBe(inboxBefore);
     expect((await conversationOf(db, from))?.state).toBe('checkout');
 
     expect((await postPaymentWebhook(node, 'stripe', shop.businessId, delivery)).status).toBe(200);
@@ -149,17 +143,14 @@ describeModes('Stripe checkout end to end', (cluster) => {
       stripe.sessionEvent(session, 'checkout.session.async_payment_failed'),
     );
     expect((await postPaymentWebhook(node, 'stripe', shop.businessId, late)).status).toBe(200);
-    expect(await inboxCount(db, 'stripe')).toBe(inboxBefore + 1);
+    expect(await inboxCount(db, { source: 'stripe' })).toBe(inboxBefore + 1);
     expect(logged('payment.duplicate', order.reference)).toHaveLength(2);
 
-    await waitUntil(
-      async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-      'the order to be paid',
-    );
+    await waitForOrderStatus(db, c.id, 'paid');
     await new Promise((r) => setTimeout(r, 500));
     expect(await stockOf(db, shop.businessId, 'TOTE')).toBe(before - 1);
     expect(
-      sent.filter((m) => m.conversationId === c.conversationId && /Payment received/.test(m.text)),
+      sent.filter((m) => m.conversationId === c.id && /Payment received/.test(m.text)),
     ).toHaveLength(1);
     expect(
       logs.lines.filter((l) => l.event === 'payment.webhook_bad_signature').length,

@@ -7,13 +7,12 @@ import { startFakePaystack, type FakePaystack } from '../fakes/paystack.fake';
 import {
   customerSays,
   openShop,
-  ordersOf,
   postPaymentWebhook,
   shopRuntime,
   waitForMessage,
-  waitForState,
   type Shop,
 } from '../helpers/commerce';
+import { checkoutOrder, waitForOrderStatus, waitForState } from '../helpers/probe';
 import { waitUntil } from '../helpers/seed';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 import { describeModes } from '../helpers/modes';
@@ -60,9 +59,8 @@ describeModes('owner e-mail off the hot path', (cluster) => {
     const from = `44${randomBytes(5).readUIntBE(0, 5)}`;
     await customerSays(node, shop, from, 'buy MUG x1');
     const c = await waitForState(db, from, 'checkout');
-    await waitForMessage(sent, () => c.conversationId, /secure payment link/, 'the link');
-    const [order] = await ordersOf(db, c.conversationId);
-    return { from, c, order: order! };
+    await waitForMessage(sent, () => c.id, /secure payment link/, 'the link');
+    return { from, c, order: await checkoutOrder(db, c.id) };
   };
   const mailsTo = (shop: Shop) =>
     smtp.mails.filter((m) => m.to.some((t) => t.includes(shop.owner.email)));
@@ -90,11 +88,8 @@ describeModes('owner e-mail off the hot path', (cluster) => {
       const paid = paystack.signedEvent(paystack.markPaid(b.order.reference), keyB);
       expect((await postPaymentWebhook(node, 'paystack', shopB.businessId, paid)).status).toBe(200);
       await waitForState(db, b.from, 'paid');
-      await waitForMessage(sent, () => b.c.conversationId, /Payment received/, 'B’s receipt');
-      await waitUntil(
-        async () => (await ordersOf(db, b.c.conversationId))[0]?.status === 'paid',
-        'B’s order paid',
-      );
+      await waitForMessage(sent, () => b.c.id, /Payment received/, 'B’s receipt');
+      await waitForOrderStatus(db, b.c.id, 'paid');
       // Everything above happened with an e-mail attempt stuck on the tarpit, and none sent.
       await waitUntil(() => Promise.resolve(smtp.connections > 0), 'an SMTP attempt');
       expect(smtp.mails).toEqual([]);
