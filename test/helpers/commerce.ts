@@ -13,7 +13,7 @@ import type { SignedDelivery } from '../fakes/signing';
 import { registerBusiness, type Signup } from './auth';
 import { request } from './http';
 import { lastCustomerText } from './probe';
-import { seedIntegration, waitUntil } from './seed';
+import { given, waitUntil } from './seed';
 import { postMetaText } from './meta';
 
 /**
@@ -128,7 +128,10 @@ export async function openShop(
     products.push(res.body);
   }
   const phoneId = `phone-${randomBytes(6).toString('hex')}`;
-  await seedIntegration(node.app.database, owner.business.id, 'whatsapp', phoneId);
+  await given(node.app.database).integration(owner.business.id, {
+    channel: 'whatsapp',
+    externalId: phoneId,
+  });
   return { owner, businessId: owner.business.id, token, phoneId, products };
 }
 

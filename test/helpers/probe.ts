@@ -21,7 +21,10 @@ import { waitUntil } from './seed';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type InboxRow = typeof inbox.$inferSelect;
-export type EventLogRow = typeof eventLog.$inferSelect;
+/** Every conversation event's payload is a JSON object. */
+export type EventLogRow = Omit<typeof eventLog.$inferSelect, 'payload'> & {
+  payload: Record<string, unknown>;
+};
 export type MessageRow = typeof messages.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 
@@ -170,12 +173,13 @@ export async function inboxCount(db: Database, filter: InboxFilter = {}): Promis
   return Number(row?.n);
 }
 
-export function eventsOf(db: Database, conversationId: string): Promise<EventLogRow[]> {
-  return db.db
+export async function eventsOf(db: Database, conversationId: string): Promise<EventLogRow[]> {
+  const rows = await db.db
     .select()
     .from(eventLog)
     .where(eq(eventLog.conversationId, conversationId))
     .orderBy(asc(eventLog.version));
+  return rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
 }
 
 export async function eventTypes(db: Database, conversationId: string): Promise<string[]> {

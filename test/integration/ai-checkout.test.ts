@@ -7,15 +7,14 @@ import { registerBusiness } from '../helpers/auth';
 import { request } from '../helpers/http';
 import {
   aiOutcome,
-  conversationState,
   customerSays,
-  eventLog,
   PAID_ORDER,
   recordingSender,
-  seedProducts,
   settingsByBusiness,
+  MUGS,
 } from '../helpers/ai';
-import { seedBusiness, seedConversation, waitUntil } from '../helpers/seed';
+import { conversation, eventsOf } from '../helpers/probe';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 /**
@@ -64,8 +63,8 @@ describeModes('AI checkout end to end', (cluster) => {
       json: { secretKey: 'sk_test_mughouse', enabled: true, password: owner.password },
     });
     expect(stripeSettings.status).toBe(200);
-    await seedProducts(db, businessId);
-    const c = await seedConversation(db, businessId, 'whatsapp');
+    await given(db).products(businessId, MUGS);
+    const c = await given(db).conversation(businessId, { channel: 'whatsapp' });
     openai.replyWith((prompt) =>
       prompt.system?.includes('MUG-BLUE | Blue mug | 12.00 USD | 5 in stock') &&
       prompt.messages.at(-1)?.content === 'I want 2 blue mugs'
@@ -92,7 +91,7 @@ describeModes('AI checkout end to end', (cluster) => {
 
     // Commerce answers with a Stripe Checkout link: the conversation enters checkout.
     await waitUntil(
-      async () => (await conversationState(db, c.conversationId))?.state === 'checkout',
+      async () => (await conversation(db, c.conversationId))?.state === 'checkout',
       'the checkout state',
     );
     const mine = () => sent.filter((m) => m.conversationId === c.conversationId);
@@ -100,7 +99,7 @@ describeModes('AI checkout end to end', (cluster) => {
     expect(mine()[0]?.text).toBe('Great choice! Two blue mugs are 24.00 USD.');
     expect(mine()[1]?.text).toMatch(/24\.00 USD: https?:\/\/\S*checkout/);
     for (const m of sent) expect(m.text).not.toMatch(/\[\[|\]\]|CHECKOUT/);
-    expect((await eventLog(db, c.conversationId)).map((e) => e.type)).toEqual([
+    expect((await eventsOf(db, c.conversationId)).map((e) => e.type)).toEqual([
       'customer.message',
       'ai.replied',
       'checkout.created',
@@ -108,10 +107,10 @@ describeModes('AI checkout end to end', (cluster) => {
   });
 
   it('does the same with the offline bot, without any network', async () => {
-    const businessId = await seedBusiness(db, 'Offline mugs');
-    await seedProducts(db, businessId);
+    const businessId = await given(db).business({ name: 'Offline mugs' });
+    await given(db).products(businessId, MUGS);
     settings.set(businessId, { providerOrder: ['offline'] });
-    const c = await seedConversation(db, businessId, 'whatsapp');
+    const c = await given(db).conversation(businessId, { channel: 'whatsapp' });
     const before = openai.requests.length;
 
     await customerSays(node, c, 'I want 2 blue mugs');

@@ -6,11 +6,11 @@ import { errorBodySchema } from '../../shared/errors';
 import { aiOfferSchema, aiSettingsSchema } from '../../shared/settings.schema';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.fake';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
-import { aiOutcome, customerSays, recordingSender, seedProducts } from '../helpers/ai';
+import { aiOutcome, customerSays, recordingSender, MUGS } from '../helpers/ai';
 import { registerBusiness, type Signup } from '../helpers/auth';
 import { captureLogs } from '../helpers/commerce';
 import { request } from '../helpers/http';
-import { seedConversation, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 /** Prices unlike the built-in table's, so the metered cost shows which one was used. */
@@ -65,11 +65,11 @@ describeModes('AI models and budgets', (cluster) => {
   /** A business with an owner and no AI settings of its own: the stored settings are read. */
   const shop = async () => {
     const owner = await registerBusiness(node.url);
-    await seedProducts(db, owner.business.id);
+    await given(db).products(owner.business.id, MUGS);
     return owner;
   };
   const reply = async (businessId: string, text = 'hello') => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(node, c, text);
     return waitUntil(() => aiOutcome(db, c.conversationId), 'the AI outcome');
   };
@@ -243,12 +243,12 @@ describeModes('no paid AI at all', (cluster) => {
   it('answers with the offline bot only when the operator budget is 0', async () => {
     const owner = await registerBusiness(node.url);
     const db = node.app.database;
-    await seedProducts(db, owner.business.id);
+    await given(db).products(owner.business.id, MUGS);
     const offer = await request(node.url, '/api/ai-settings/offer', {
       token: owner.accessToken,
     });
     expect(aiOfferSchema.parse(offer.body).monthlyBudgetMinor).toBe(0);
-    const c = await seedConversation(db, owner.business.id);
+    const c = await given(db).conversation(owner.business.id);
     await customerSays(node, c, PRICE_QUESTION);
     const outcome = await waitUntil(() => aiOutcome(db, c.conversationId), 'the AI outcome');
     expect(outcome.payload).toMatchObject({ text: OFFLINE_PRICE_ANSWER, provider: 'offline' });

@@ -7,14 +7,14 @@ import { groqError, startFakeGroq, type FakeGroq } from '../fakes/groq.fake';
 import { openAIError, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
 import {
   aiOutcome,
-  conversationState,
   customerSays,
   PAID_ORDER,
   recordingSender,
-  seedProducts,
   settingsByBusiness,
+  MUGS,
 } from '../helpers/ai';
-import { seedBusiness, seedConversation, waitUntil } from '../helpers/seed';
+import { conversation } from '../helpers/probe';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 const TIMEOUT_MS = 800;
@@ -64,12 +64,12 @@ describeModes('AI provider failover', (cluster) => {
 
   /** A new business per test: breakers are per provider and business. */
   const newShop = async () => {
-    const businessId = await seedBusiness(db);
-    await seedProducts(db, businessId);
+    const businessId = await given(db).business();
+    await given(db).products(businessId, MUGS);
     return businessId;
   };
   const ask = async (businessId: string, text = 'Do you have mugs?') => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(node, c, text);
     const outcome = await waitUntil(() => aiOutcome(db, c.conversationId), 'the AI outcome');
     return { c, outcome };
@@ -127,7 +127,7 @@ describeModes('AI provider failover', (cluster) => {
       },
     });
     await waitUntil(
-      async () => (await conversationState(db, c.conversationId))?.state === 'handoff',
+      async () => (await conversation(db, c.conversationId))?.state === 'handoff',
       'the handoff',
     );
     await waitUntil(async () => textsTo(c.conversationId).length > 0, 'the fallback text');

@@ -6,17 +6,16 @@ import type { Database } from '../../server/persistence/db';
 import { renderTemplate } from '../../server/runtime/templates';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.fake';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.fake';
+import { conversation, eventsOf, jobsOf } from '../helpers/probe';
 import {
   aiOutcome,
-  conversationState,
   customerSays,
-  eventLog,
   PAID_ORDER,
   recordingSender,
-  seedProducts,
   settingsByBusiness,
+  MUGS,
 } from '../helpers/ai';
-import { seedBusiness, seedConversation, seedUser, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 const TAG_LIKE = /\[\[|\]\]|\[\s*\/?\s*(?:handoff|checkout|invoice|order[ _-]?status)\b/i;
@@ -56,12 +55,12 @@ describeModes('AI reply effect', (cluster) => {
   });
 
   const shop = async () => {
-    const businessId = await seedBusiness(db, 'Mug House');
-    await seedProducts(db, businessId);
+    const businessId = await given(db).business({ name: 'Mug House' });
+    await given(db).products(businessId, MUGS);
     return businessId;
   };
   const reply = async (businessId: string, text: string) => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(node, c, text);
     const outcome = await waitUntil(() => aiOutcome(db, c.conversationId), 'the AI outcome');
     return { c, outcome };
@@ -83,7 +82,7 @@ describeModes('AI reply effect', (cluster) => {
       actions: [{ type: 'handoff', reason: 'wants to negotiate a bulk price' }],
     });
     await waitUntil(
-      async () => (await conversationState(db, c.conversationId))?.state === 'handoff',
+      async () => (await conversation(db, c.conversationId))?.state === 'handoff',
       'the handoff',
     );
     await waitUntil(async () => sent.some((m) => m.conversationId === c.conversationId), 'send');
@@ -98,11 +97,7 @@ describeModes('AI reply effect', (cluster) => {
     const { c, outcome } = await reply(await shop(), 'I want the gold mug');
     expect(outcome.payload).toMatchObject({ text: 'Added to your basket!', actions: [] });
     expect(await rejectedCount('unknown_sku')).toBe(before + 1);
-    const jobs = await db.sql.query(
-      `select 1 from pgboss.job where name = 'checkout' and data->>'conversationId' = $1`,
-      [c.conversationId],
-    );
-    expect(jobs).toEqual([]);
+    expect(await jobsOf(db, 'checkout', c.conversationId)).toEqual([]);
   });
 
   it('refuses more than the stock', async () => {
@@ -182,7 +177,7 @@ describeModes('AI reply effect', (cluster) => {
     const businessId = await shop();
     openai.delayNext(1500);
     openai.queueReplies('Too late, I hope. [[CHECKOUT sku=MUG-BLUE qty=1]]');
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(node, c, 'I want a blue mug');
     await waitUntil(async () => openai.requests.length > 0, 'the AI call to start');
 
@@ -200,20 +195,20 @@ describeModes('AI reply effect', (cluster) => {
       ]);
     await ingest('system', 'checkout.failed', { reason: 'test' });
     await waitUntil(
-      async () => (await conversationState(db, c.conversationId))?.state === 'handoff',
+      async () => (await conversation(db, c.conversationId))?.state === 'handoff',
       'the handoff',
     );
     const [claim] = await ingest('agent', 'agent.claimed', {
-      agentId: await seedUser(db, businessId),
+      agentId: await given(db).user(businessId),
     });
     expect((await node.app.runtime.waitForOutcome(claim!.inboxId)).accepted).toBe(true);
 
     const late = await waitUntil(() => aiOutcome(db, c.conversationId), 'the late reply');
     expect(late.payload).toMatchObject({ text: 'Too late, I hope.', accepted: false });
-    expect((await conversationState(db, c.conversationId))?.path).toEqual({
+    expect((await conversation(db, c.conversationId))?.path).toEqual({
       handoff: 'assigned',
     });
-    const log = await eventLog(db, c.conversationId);
+    const log = await eventsOf(db, c.conversationId);
     expect(log.map((e) => e.type)).toEqual([
       'customer.message',
       'checkout.failed',
@@ -225,16 +220,12 @@ describeModes('AI reply effect', (cluster) => {
     expect(sent.filter((m) => m.conversationId === c.conversationId).map((m) => m.text)).toEqual([
       renderTemplate('checkout_failed'),
     ]);
-    const checkoutJobs = await db.sql.query(
-      `select 1 from pgboss.job where name = 'checkout' and data->>'conversationId' = $1`,
-      [c.conversationId],
-    );
-    expect(checkoutJobs).toEqual([]);
+    expect(await jobsOf(db, 'checkout', c.conversationId)).toEqual([]);
   });
 
   it('does not call a provider for a request the conversation stopped waiting for', async () => {
     const businessId = await shop();
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     const prompts = openai.prompts.length;
     const stale = async () =>
       (await metric('parley_ai_replies_total'))?.values.find((v) => v.labels.outcome === 'stale')
@@ -258,7 +249,7 @@ describeModes('AI reply effect', (cluster) => {
     await waitUntil(() => aiOutcome(db, c.conversationId), 'the reply to the second message');
     expect(openai.prompts.length - prompts).toBe(1);
     expect(openai.prompts.at(-1)?.messages.at(-1)?.content).toBe('first\nsecond');
-    const replies = (await eventLog(db, c.conversationId)).filter((e) => e.type === 'ai.replied');
+    const replies = (await eventsOf(db, c.conversationId)).filter((e) => e.type === 'ai.replied');
     expect(replies.map((e) => e.payload.accepted)).toEqual([true]);
   });
 });

@@ -20,7 +20,7 @@ import { addMember, registerBusiness } from '../helpers/auth';
 import { customerSays, openShop, postPaymentWebhook, type Shop } from '../helpers/commerce';
 import { checkoutOrder, conversationOf, waitForState } from '../helpers/probe';
 import { request } from '../helpers/http';
-import { seedBusiness, seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 import { postMetaText } from '../helpers/meta';
 
@@ -112,7 +112,7 @@ describeModes('analytics', (cluster) => {
     const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
     shop = await openShop(node, { provider: 'stripe', secretKey, webhookSecret }, 'USD');
     pageId = `page-${randomBytes(6).toString('hex')}`;
-    await seedIntegration(db, shop.businessId, 'messenger', pageId);
+    await given(db).integration(shop.businessId, { channel: 'messenger', externalId: pageId });
   }, 60_000);
   afterAll(async () => {
     await stripe?.close();
@@ -305,9 +305,11 @@ describeModes('analytics', (cluster) => {
   }, 60_000);
 
   it('coalesces a burst of 50 commits: at most one push a second, the last one final', async () => {
-    const businessId = await seedBusiness(db, 'Burst shop');
+    const businessId = await given(db).business({ name: 'Burst shop' });
     const conversations = await Promise.all(
-      Array.from({ length: 50 }, () => seedConversation(db, businessId, 'instagram')),
+      Array.from({ length: 50 }, () =>
+        given(db).conversation(businessId, { channel: 'instagram' }),
+      ),
     );
     const pushes: AnalyticsSummary[] = [];
     const pushedAt: number[] = [];
@@ -390,7 +392,7 @@ describeModes('analytics: AI provider health', (cluster) => {
     const startedAt = Date.now();
     // Three customers: OpenAI fails twice (its breaker opens), then is skipped; offline answers.
     for (let i = 0; i < 3; i++) {
-      const c = await seedConversation(db, businessId, 'messenger');
+      const c = await given(db).conversation(businessId, { channel: 'messenger' });
       await ingestCustomerMessage(node, c, 'hello');
       await waitUntil(async () => {
         const rows = await db.sql.query(

@@ -5,10 +5,11 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import { metaBatch, metaTextMessage } from '../fakes/meta-payloads';
 import { signMetaDelivery } from '../fakes/signing';
+import { contactOf } from '../helpers/probe';
 import { registerBusiness, uniqueEmail } from '../helpers/auth';
 import { captureLogs } from '../helpers/commerce';
 import { request } from '../helpers/http';
-import { seedBusiness, seedIntegration, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { TEST_SECRETS } from '../helpers/test-node';
 import { describeModes } from '../helpers/modes';
 
@@ -29,9 +30,9 @@ describeModes('text PostgreSQL cannot store', (cluster) => {
   beforeAll(async () => {
     node = await cluster.start({ LOG_LEVEL: 'info' }, { log: logs.log });
     db = node.app.database;
-    const shop = await seedBusiness(db, 'Text shop');
-    await seedIntegration(db, shop, 'messenger', page);
-    await seedIntegration(db, shop, 'whatsapp', phone);
+    const shop = await given(db).business({ name: 'Text shop' });
+    await given(db).integration(shop, { channel: 'messenger', externalId: page });
+    await given(db).integration(shop, { channel: 'whatsapp', externalId: phone });
   });
 
   const textsOf = async (externalId: string) =>
@@ -121,11 +122,7 @@ describeModes('text PostgreSQL cannot store', (cluster) => {
     );
     expect(whatsapp.res.status).toBe(200);
     await waitUntil(async () => (await textsOf(waId)).length === 1, 'the WhatsApp message');
-    const [contact] = await db.sql.query<{ name: string }>(
-      `select name from contacts where external_id = $1`,
-      [waId],
-    );
-    expect(contact?.name).toBe('Zo\uFFFDë');
+    expect((await contactOf(db, waId))?.name).toBe('Zo\uFFFDë');
   });
 
   it('leaves out only the item the database refuses, and stores the rest of the delivery', async () => {

@@ -10,7 +10,8 @@ import {
   VersionConflictError,
   type InboxRow,
 } from '../../server/runtime/apply';
-import { seedBusiness, seedConversation, type SeededConversation } from '../helpers/seed';
+import { jobsOf } from '../helpers/probe';
+import { type SeededConversation, given } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 /**
@@ -32,7 +33,7 @@ describeModes('transition commit', (cluster) => {
     db = node.app.database;
     // A client of the node's queues: `send(…, { db })` runs in the commit's transaction.
     boss = new PgBoss({ db: db.boss, schedule: false, supervise: false });
-    businessId = await seedBusiness(db);
+    businessId = await given(db).business();
   });
 
   const defaults = { checkoutTtlMs: 60_000, handoffWaitMs: 60_000 };
@@ -81,15 +82,10 @@ describeModes('transition commit', (cluster) => {
     };
   };
   const aiJobs = async (c: SeededConversation) =>
-    (
-      await db.sql.query<{ n: number }>(
-        `select count(*)::int as n from pgboss.job where name = 'ai-reply' and data->>'conversationId' = $1`,
-        [c.conversationId],
-      )
-    )[0]!.n;
+    (await jobsOf(db, 'ai-reply', c.conversationId)).length;
 
   it('writes a whole batch: event log, messages, list fields, facts, effect jobs', async () => {
-    const seeded = await seedConversation(db, businessId);
+    const seeded = await given(db).conversation(businessId);
     const before = (await loadConversation(db, seeded.conversationId, defaults))!;
     const rows = [message('hello'), message('do you have mugs?')];
     const { planned, next } = plan(before, rows);
@@ -119,7 +115,7 @@ describeModes('transition commit', (cluster) => {
   });
 
   it('refuses with FencedError when the lease epoch moved on, and writes nothing', async () => {
-    const seeded = await seedConversation(db, businessId);
+    const seeded = await given(db).conversation(businessId);
     const before = (await loadConversation(db, seeded.conversationId, defaults))!;
     const { planned, next } = plan(before, [message('hi')]);
     const stale = (await epochOf(seeded.shard)) - 1;
@@ -136,7 +132,7 @@ describeModes('transition commit', (cluster) => {
   });
 
   it('refuses with VersionConflictError when the conversation changed underneath', async () => {
-    const seeded = await seedConversation(db, businessId);
+    const seeded = await given(db).conversation(businessId);
     const before = (await loadConversation(db, seeded.conversationId, defaults))!;
     const epoch = await epochOf(seeded.shard);
     const first = plan(before, [message('one')]);
@@ -155,7 +151,7 @@ describeModes('transition commit', (cluster) => {
   });
 
   it('rolls the whole pipeline back when one statement fails, and says which', async () => {
-    const seeded = await seedConversation(db, businessId);
+    const seeded = await given(db).conversation(businessId);
     const before = (await loadConversation(db, seeded.conversationId, defaults))!;
     // A row the batch will collide with (version 1 already logged), though the snapshot is at 0.
     await db.sql.query(
@@ -184,7 +180,7 @@ describeModes('transition commit', (cluster) => {
   });
 
   it("makes a conversation's inbox rows visible in id order: a slow writer holds the next back", async () => {
-    const seeded = await seedConversation(db, businessId);
+    const seeded = await given(db).conversation(businessId);
     const input = (key: string) => ({
       businessId,
       conversationId: seeded.conversationId,

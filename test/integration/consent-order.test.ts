@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { RunningNode } from '../../server/main';
 import { addMember, registerBusiness } from '../helpers/auth';
 import { request } from '../helpers/http';
-import { seedContact } from '../helpers/seed';
+import { given } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 /**
@@ -23,7 +23,7 @@ describeModes(
     it('applies the consent change and a claim in the order of their inbox ids', async () => {
       const owner = await registerBusiness(node.url);
       const agent = await addMember(node.url, owner.accessToken, 'agent');
-      const seeded = await seedContact(node.app.database.db, owner.business.id);
+      const seeded = await given(node.app.database).contact(owner.business.id);
       const conversationId = seeded.conversationIds[0] as string;
       const sql = postgres(cluster.database?.url as string, { max: 2, onnotice: () => {} });
       try {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningNode } from '../../server/main';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { contactOf } from '../helpers/probe';
 import { registerBusiness } from '../helpers/auth';
 import { connectChannel } from '../helpers/channels';
 import { postMetaText } from '../helpers/meta';
@@ -39,12 +40,7 @@ describeModes('customer names from Meta', (cluster) => {
   });
 
   const nameOf = async (externalId: string) =>
-    (
-      await node.app.database.sql.query<{ name: string | null }>(
-        `select name from contacts where external_id = $1`,
-        [externalId],
-      )
-    )[0]?.name;
+    (await contactOf(node.app.database, externalId))?.name;
   const lookups = (id: string) => graph.requests.filter((r) => r.path === `/v23.0/${id}`);
 
   it('names Messenger and Instagram customers from their profiles, once', async () => {

@@ -11,6 +11,7 @@ import type { ErrorBody } from '../../shared/errors';
 import type { RunningNode } from '../../server/main';
 import { orders } from '../../server/persistence/schema';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { inboxCount } from '../helpers/probe';
 import { connectChannel } from '../helpers/channels';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
 import { echoBot, inboxDriver, newPsid, newWhatsAppId } from '../helpers/inbox';
@@ -195,11 +196,7 @@ describeModes('conversations API', (cluster) => {
     });
     expect(retry.status).toBe(200);
     expect(retry.body.version).toBe(claim.body.version);
-    const [claims] = await db().sql.query<{ n: number }>(
-      `select count(*)::int as n from inbox where conversation_id = $1 and type = 'agent.claimed'`,
-      [id],
-    );
-    expect(claims!.n).toBe(1);
+    expect(await inboxCount(db(), { conversationId: id, type: 'agent.claimed' })).toBe(1);
 
     const again = await post<ErrorBody>(agent1, `/api/conversations/${id}/claim`);
     expect(again.status).toBe(409);
@@ -408,10 +405,7 @@ describeModes('conversations API', (cluster) => {
       { method: 'POST', path: `/api/conversations/${target}/messages`, json: { text: 'hi' } },
     ];
     const before = await api<ConversationItem>(agent1, `/api/conversations/${id}`);
-    const [inboxBefore] = await db().sql.query<{ n: number }>(
-      `select count(*)::int as n from inbox where conversation_id = $1`,
-      [id],
-    );
+    const inboxBefore = await inboxCount(db(), { conversationId: id });
     for (const target of [randomUUID(), 'not-a-uuid', id]) {
       for (const r of routes(target)) {
         // Another business's id answers exactly like a missing one.
@@ -431,10 +425,6 @@ describeModes('conversations API', (cluster) => {
     await settled();
     const after = await api<ConversationItem>(agent1, `/api/conversations/${id}`);
     expect(after.body).toEqual(before.body);
-    const [inboxAfter] = await db().sql.query<{ n: number }>(
-      `select count(*)::int as n from inbox where conversation_id = $1`,
-      [id],
-    );
-    expect(inboxAfter!.n).toBe(inboxBefore!.n);
+    expect(await inboxCount(db(), { conversationId: id })).toBe(inboxBefore);
   });
 });

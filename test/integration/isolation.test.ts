@@ -34,7 +34,7 @@ import {
   type Signup,
 } from '../helpers/auth';
 import { request } from '../helpers/http';
-import { seedContact, type SeededContact } from '../helpers/seed';
+import { type SeededContact, given } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 interface Tenant {
@@ -182,9 +182,9 @@ async function seedTenant(node: RunningNode, graph: FakeMetaGraph, label: string
 
   const db = node.app.database.db;
   const businessId = owner.business.id;
-  const seeded = await seedContact(db, businessId, {
+  const seeded = await given(node.app.database).contact(businessId, {
     externalId: `psid-${marker}`,
-    states: ['bot', 'closed'],
+    state: 'bot',
   });
   const { productId, invoiceId } = await seedRuntimeRows(db, businessId, seeded);
   return {

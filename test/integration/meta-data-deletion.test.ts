@@ -7,7 +7,7 @@ import {
   type MetaDeletionStatus,
 } from '../../shared/privacy.schema';
 import type { RunningNode } from '../../server/main';
-import type { Db } from '../../server/persistence/db';
+import type { Database, Db } from '../../server/persistence/db';
 import {
   contacts,
   conversations,
@@ -22,7 +22,7 @@ import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake
 import { registerBusiness } from '../helpers/auth';
 import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
-import { seedContact, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { TEST_SECRETS } from '../helpers/test-node';
 import { describeModes } from '../helpers/modes';
 
@@ -51,9 +51,14 @@ const form = (payload: Record<string, unknown>) => ({
 });
 
 /** A Messenger customer of the business, talking to it on the Page of `integrationId`. */
-async function messengerContact(db: Db, businessId: string, psid: string, integrationId: string) {
-  const seeded = await seedContact(db, businessId, { externalId: psid });
-  await db
+async function messengerContact(
+  database: Database,
+  businessId: string,
+  psid: string,
+  integrationId: string,
+) {
+  const seeded = await given(database).contact(businessId, { externalId: psid });
+  await database.db
     .update(conversations)
     .set({ integrationId })
     .where(eq(conversations.id, seeded.conversationIds[0]!));
@@ -127,11 +132,16 @@ describeModes('Meta data deletion', (cluster) => {
       { psid, pageId: pageA },
       { psid: psidElsewhere, pageId: pageOfNobody },
     ]);
-    const matched = await messengerContact(db, a.business.id, psid, onA.id);
+    const matched = await messengerContact(node.app.database, a.business.id, psid, onA.id);
     // The same digits on another Page of another business are another person.
-    const sameDigitsOnB = await messengerContact(db, b.business.id, psid, onB.id);
+    const sameDigitsOnB = await messengerContact(node.app.database, b.business.id, psid, onB.id);
     // And the PSID Meta names for a Page nobody connected means nothing on Page A.
-    const otherPsidOnA = await messengerContact(db, a.business.id, psidElsewhere, onA.id);
+    const otherPsidOnA = await messengerContact(
+      node.app.database,
+      a.business.id,
+      psidElsewhere,
+      onA.id,
+    );
 
     const { code, path } = await askToDelete(userId);
     const status = await settled(code, path);
@@ -185,7 +195,7 @@ describeModes('Meta data deletion', (cluster) => {
   it('when Meta refuses to match, erases what it can and says Messenger could not be matched', async () => {
     const owner = await registerBusiness(node.url);
     const userId = numericId();
-    const exact = await seedContact(db, owner.business.id, { externalId: userId });
+    const exact = await given(node.app.database).contact(owner.business.id, { externalId: userId });
     graph.failNext(
       1,
       graphError(190, { status: 400, message: 'Invalid OAuth access token signature.' }),
@@ -220,7 +230,7 @@ describeModes('Meta data deletion', (cluster) => {
     });
     const [userId, psid] = [numericId(), numericId()];
     graph.setPageScopedIds(userId, [{ psid, pageId: page }]);
-    const customer = await messengerContact(db, owner.business.id, psid, onPage.id);
+    const customer = await messengerContact(node.app.database, owner.business.id, psid, onPage.id);
     graph.failNext(1, graphError(2), { path: IDS_FOR_PAGES });
 
     const { code, path } = await askToDelete(userId);
@@ -244,7 +254,7 @@ describeModes('Meta data deletion', (cluster) => {
   it('after the last retry, settles without Messenger and says Meta could not be reached', async () => {
     const owner = await registerBusiness(node.url);
     const userId = numericId();
-    const exact = await seedContact(db, owner.business.id, { externalId: userId });
+    const exact = await given(node.app.database).contact(owner.business.id, { externalId: userId });
     graph.setResponse({ path: IDS_FOR_PAGES }, graphError(2));
 
     const { code, path } = await askToDelete(userId);

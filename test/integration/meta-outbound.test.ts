@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningNode } from '../../server/main';
-import type { Database } from '../../server/persistence/db';
-import type { Runtime } from '../../server/runtime/runtime';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { echoBot } from '../helpers/inbox';
+import { waitForConversation } from '../helpers/probe';
 import { connectChannel } from '../helpers/channels';
 import { addMember, registerBusiness, type Signup } from '../helpers/auth';
 import { waitUntil } from '../helpers/seed';
@@ -11,27 +11,6 @@ import { describeModes } from '../helpers/modes';
 import { postMetaText } from '../helpers/meta';
 
 const TOKENS = { wa: 'EAAG-wa-token', page: 'EAAG-page-token', ig: 'EAAG-ig-token' };
-
-/** The AI stand-in: echoes the customer, or asks for a human when told "human". */
-function echoBot(runtime: Runtime, db: () => Database) {
-  runtime.handle('ai-reply', async (job) => {
-    const [last] = await db().sql.query<{ text: string }>(
-      `select text from messages where conversation_id = $1 and direction = 'in' and author = 'customer' order by seq desc limit 1`,
-      [job.conversationId],
-    );
-    const requestId = (job.params as { requestId: string }).requestId;
-    const human = last?.text === 'human';
-    return {
-      source: 'ai',
-      event: {
-        type: 'ai.replied',
-        requestId,
-        text: human ? '' : `echo: ${last?.text ?? ''}`,
-        actions: human ? [{ type: 'handoff', reason: 'asked' }] : [],
-      },
-    };
-  });
-}
 
 describeModes('Meta outbound', (cluster) => {
   let graph: FakeMetaGraph;
@@ -81,14 +60,7 @@ describeModes('Meta outbound', (cluster) => {
     const res = await postMetaText(node.url, { channel, pageOrPhoneId: account, from, text });
     expect(res.status).toBe(200);
   };
-  const conversationOf = async (externalId: string) =>
-    waitUntil(async () => {
-      const rows = await db().sql.query<{ id: string; state: string }>(
-        `select c.id, c.state from conversations c join contacts k on k.id = c.contact_id where k.external_id = $1`,
-        [externalId],
-      );
-      return rows[0];
-    }, `conversation of ${externalId}`);
+  const conversationOf = (externalId: string) => waitForConversation(db(), externalId);
   const outbound = (conversationId: string) =>
     db().sql.query<{ author: string; text: string; status: string; error_code: string | null }>(
       `select author, text, status, error_code from messages where conversation_id = $1 and (direction = 'out' or author = 'system') order by seq`,

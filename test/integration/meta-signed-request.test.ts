@@ -14,7 +14,7 @@ import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake
 import { registerBusiness } from '../helpers/auth';
 import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
-import { seedContact, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { TEST_SECRETS } from '../helpers/test-node';
 import { describeModes } from '../helpers/modes';
 
@@ -62,9 +62,9 @@ describeModes('Meta callbacks', (cluster) => {
     const [a, b] = [await registerBusiness(node.url), await registerBusiness(node.url)];
     const db = node.app.database.db;
     const userId = `${Date.now()}`;
-    const inA = await seedContact(db, a.business.id, { externalId: userId });
-    const inB = await seedContact(db, b.business.id, { externalId: userId });
-    const someoneElse = await seedContact(db, a.business.id);
+    const inA = await given(node.app.database).contact(a.business.id, { externalId: userId });
+    const inB = await given(node.app.database).contact(b.business.id, { externalId: userId });
+    const someoneElse = await given(node.app.database).contact(a.business.id);
 
     const res = await request(
       node.url,
@@ -118,7 +118,9 @@ describeModes('Meta callbacks', (cluster) => {
     const owner = await registerBusiness(node.url);
     const db = node.app.database.db;
     const userId = `${Date.now()}7`;
-    const seeded = await seedContact(db, owner.business.id, { externalId: userId });
+    const seeded = await given(node.app.database).contact(owner.business.id, {
+      externalId: userId,
+    });
     const requestsBefore = await db.$count(metaDeletionRequests);
 
     const good = signed({ user_id: userId });

@@ -17,8 +17,9 @@ import {
   whatsappStatus,
 } from '../fakes/meta-payloads';
 import { signMetaDelivery } from '../fakes/signing';
+import { inboxCount as countInbox, messageByProviderId } from '../helpers/probe';
 import { request } from '../helpers/http';
-import { seedBusiness, seedIntegration, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { TEST_SECRETS } from '../helpers/test-node';
 import { describeModes } from '../helpers/modes';
 
@@ -39,12 +40,12 @@ describeModes('Meta webhook intake', (cluster) => {
   beforeAll(async () => {
     node = await cluster.start();
     db = node.app.database;
-    shopA = await seedBusiness(db, 'Shop A');
-    shopB = await seedBusiness(db, 'Shop B');
-    await seedIntegration(db, shopA, 'messenger', ids.page);
-    await seedIntegration(db, shopA, 'instagram', ids.ig);
-    await seedIntegration(db, shopA, 'whatsapp', ids.phone);
-    await seedIntegration(db, shopB, 'messenger', ids.pageB);
+    shopA = await given(db).business({ name: 'Shop A' });
+    shopB = await given(db).business({ name: 'Shop B' });
+    await given(db).integration(shopA, { channel: 'messenger', externalId: ids.page });
+    await given(db).integration(shopA, { channel: 'instagram', externalId: ids.ig });
+    await given(db).integration(shopA, { channel: 'whatsapp', externalId: ids.phone });
+    await given(db).integration(shopB, { channel: 'messenger', externalId: ids.pageB });
   });
 
   const post = (payload: unknown, secret = SECRET) => {
@@ -56,14 +57,7 @@ describeModes('Meta webhook intake', (cluster) => {
     });
   };
   // Only what webhooks store: the bot's own replies land in the inbox in the background.
-  const inboxCount = async () =>
-    Number(
-      (
-        await db.sql.query<{ n: number }>(
-          `select count(*)::int as n from inbox where source = 'meta'`,
-        )
-      )[0]!.n,
-    );
+  const inboxCount = () => countInbox(db, { source: 'meta' });
   /** What customers and people wrote: the bot's replies (and notes on them) race these tests and are not their subject. */
   const messagesOf = (contactExternalId: string) =>
     waitUntil(async () => {
@@ -482,22 +476,12 @@ describeModes('Meta webhook intake', (cluster) => {
       );
     await status('read');
     await status('delivered');
-    const out = async () =>
-      (
-        await db.sql.query<{ status: string }>(
-          `select status from messages where provider_message_id = $1`,
-          [wamid],
-        )
-      )[0]!;
+    const out = async () => (await messageByProviderId(db, wamid))!;
     await waitUntil(async () => ((await out()).status === 'read' ? true : null), 'read');
     await new Promise((r) => setTimeout(r, 300));
     expect((await out()).status).toBe('read');
     await status('failed', [{ code: 131047, title: 'Re-engagement message' }]);
     await waitUntil(async () => ((await out()).status === 'failed' ? true : null), 'failed');
-    const failed = await db.sql.query<{ error_code: string }>(
-      `select error_code from messages where provider_message_id = $1`,
-      [wamid],
-    );
-    expect(failed[0]!.error_code).toBe('131047');
+    expect((await out()).errorCode).toBe('131047');
   });
 });

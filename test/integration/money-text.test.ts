@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningNode } from '../../server/main';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.fake';
+import { checkoutOrder, waitForConversation } from '../helpers/probe';
 import { registerBusiness, type Signup } from '../helpers/auth';
 import { connectChannel } from '../helpers/channels';
 import { postPaymentWebhook } from '../helpers/commerce';
@@ -105,12 +106,9 @@ describeModes("money in customers' messages", (cluster) => {
       );
       expect(session, link.text).toBeDefined();
 
-      const [row] = await node.app.database.sql.query<{ session: string }>(
-        `select p.provider_payment_id as session from payments p join orders o on o.id = p.order_id
-             join contacts k on k.id = o.contact_id where k.external_id = $1`,
-        [from],
-      );
-      const delivery = stripe.signedEvent(stripe.completeSession(row!.session));
+      const c = await waitForConversation(node.app.database, from);
+      const order = await checkoutOrder(node.app.database, c.id);
+      const delivery = stripe.signedEvent(stripe.completeSession(order.providerPaymentId!));
       expect((await postPaymentWebhook(node, 'stripe', owner.business.id, delivery)).status).toBe(
         200,
       );

@@ -18,7 +18,7 @@ import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake
 import { addMember, login, registerBusiness, totpCode } from '../helpers/auth';
 import { connectChannel } from '../helpers/channels';
 import { request } from '../helpers/http';
-import { seedContact } from '../helpers/seed';
+import { given } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 
 const codeOf = (body: unknown) => errorBodySchema.parse(body).error.code;
@@ -39,7 +39,7 @@ describeModes('privacy rights', (cluster) => {
 
   it('exports everything the business holds, secrets masked, for the owner only', async () => {
     const owner = await registerBusiness(node.url);
-    const seeded = await seedContact(node.app.database.db, owner.business.id);
+    const seeded = await given(node.app.database).contact(owner.business.id);
     await connectChannel(node.url, graph, owner.accessToken, {
       channel: 'messenger',
       externalId: '4242',
@@ -73,8 +73,8 @@ describeModes('privacy rights', (cluster) => {
     const owner = await registerBusiness(node.url);
     const agent = await addMember(node.url, owner.accessToken, 'agent');
     const db = node.app.database.db;
-    const seeded = await seedContact(db, owner.business.id, {
-      states: ['bot', 'handoff', 'closed'],
+    const seeded = await given(node.app.database).contact(owner.business.id, {
+      state: 'bot',
     });
     const consent = (json: unknown, token = agent.accessToken) =>
       request(node.url, `/api/contacts/${seeded.contactId}/consent`, { token, json });
@@ -139,8 +139,8 @@ describeModes('privacy rights', (cluster) => {
   it('erases a contact with its messages and conversations; orders stay, unlinked', async () => {
     const owner = await registerBusiness(node.url);
     const db = node.app.database.db;
-    const gone = await seedContact(db, owner.business.id, { states: ['bot', 'closed'] });
-    const kept = await seedContact(db, owner.business.id);
+    const gone = await given(node.app.database).contact(owner.business.id, { state: 'bot' });
+    const kept = await given(node.app.database).contact(owner.business.id);
     const agent = await addMember(node.url, owner.accessToken, 'agent');
     const erase = (token: string) =>
       request(node.url, `/api/contacts/${gone.contactId}`, { method: 'DELETE', token });
@@ -180,8 +180,8 @@ describeModes('privacy rights', (cluster) => {
     const agent = await addMember(node.url, owner.accessToken, 'agent');
     const bystander = await registerBusiness(node.url);
     const db = node.app.database.db;
-    await seedContact(db, owner.business.id);
-    const otherContact = await seedContact(db, bystander.business.id);
+    await given(node.app.database).contact(owner.business.id);
+    const otherContact = await given(node.app.database).contact(bystander.business.id);
     const setup = await request(node.url, '/api/auth/2fa/setup', {
       token: owner.accessToken,
       json: { password: owner.password },

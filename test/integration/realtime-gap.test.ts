@@ -6,7 +6,7 @@ import { userRoom } from '../../server/realtime/rooms';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
 import { registerBusiness, type Signup } from '../helpers/auth';
 import { connectFeed, sleep } from '../helpers/realtime';
-import { seedIntegration, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
 import { postMetaText } from '../helpers/meta';
 
@@ -31,7 +31,10 @@ describeModes('realtime gap healing', (cluster) => {
     graph = await startFakeMetaGraph();
     node = await cluster.start({ ...graph.env, SOCKET_MAX_BACKPRESSURE: '512' });
     shop = await registerBusiness(node.url, 'Gap shop');
-    await seedIntegration(node.app.database, shop.business.id, 'messenger', page);
+    await given(node.app.database).integration(shop.business.id, {
+      channel: 'messenger',
+      externalId: page,
+    });
   });
   afterAll(async () => {
     await graph?.[Symbol.asyncDispose]();

@@ -11,10 +11,11 @@ import type {
   TypingEvent,
 } from '../../shared/realtime.events';
 import { startFakeMetaGraph, type FakeMetaGraph } from '../fakes/meta-graph.fake';
+import { conversation } from '../helpers/probe';
 import { addMember, login, registerBusiness, type Signup } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { connectFeed, connectSocket, sleep, type DashboardSocket } from '../helpers/realtime';
-import { seedConversation, seedIntegration, waitUntil } from '../helpers/seed';
+import { given, waitUntil } from '../helpers/seed';
 import { TEST_SECRETS } from '../helpers/test-node';
 import { describeModes } from '../helpers/modes';
 import { postMetaText } from '../helpers/meta';
@@ -56,22 +57,21 @@ describeModes('realtime', (cluster) => {
     expect(res.status).toBe(200);
   };
   const dbVersion = async (conversationId: string) =>
-    Number(
-      (
-        await node.app.database.sql.query<{ v: number }>(
-          `select version::int as v from conversations where id = $1`,
-          [conversationId],
-        )
-      )[0]?.v,
-    );
+    Number((await conversation(node.app.database, conversationId))?.version);
 
   beforeAll(async () => {
     graph = await startFakeMetaGraph();
     node = await cluster.start({ ...graph.env, FEED_RESYNC_LIMIT: '50' });
     shopA = await registerBusiness(node.url, 'Shop A');
     shopB = await registerBusiness(node.url, 'Shop B');
-    await seedIntegration(node.app.database, shopA.business.id, 'messenger', pageA);
-    await seedIntegration(node.app.database, shopB.business.id, 'messenger', pageB);
+    await given(node.app.database).integration(shopA.business.id, {
+      channel: 'messenger',
+      externalId: pageA,
+    });
+    await given(node.app.database).integration(shopB.business.id, {
+      channel: 'messenger',
+      externalId: pageB,
+    });
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -375,7 +375,7 @@ describeModes('realtime', (cluster) => {
   it('resync returns the missed entries in order, or reset when too far behind', async () => {
     const shop = await registerBusiness(node.url, 'Shop C');
     const { socket, hello } = await connect(shop.accessToken);
-    const { conversationId } = await seedConversation(node.app.database, shop.business.id);
+    const { conversationId } = await given(node.app.database).conversation(shop.business.id);
     const status = (i: number) => ({
       event: 'message:status' as const,
       data: {

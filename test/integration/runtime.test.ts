@@ -5,20 +5,15 @@ import type { Database } from '../../server/persistence/db';
 import type { OutboundMessage, OutboundSender } from '../../server/runtime/effects';
 import { uuidFromName } from '../../server/runtime/ids';
 import type { Runtime } from '../../server/runtime/runtime';
-import {
-  seedBusiness,
-  seedConversation,
-  seedUser,
-  waitUntil,
-  type SeededConversation,
-} from '../helpers/seed';
+import { type SeededConversation, given, waitUntil } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';
+import { lastCustomerText } from '../helpers/probe';
 
 /**
  * The AI stand-in for these tests: it answers "human" with a handoff, anything else with an echo.
  * It is a real effect handler registered through the runtime's public API.
  */
-function configure(sent: OutboundMessage[]) {
+function configure(sent: OutboundMessage[], db: () => Database) {
   const sender: OutboundSender = {
     send(message) {
       sent.push(message);
@@ -28,8 +23,7 @@ function configure(sent: OutboundMessage[]) {
   return (runtime: Runtime) => {
     runtime.useOutboundSender(sender);
     runtime.handle('ai-reply', async (job) => {
-      const rows = await lastCustomerText(job.conversationId);
-      const text = rows ?? '';
+      const text = await lastCustomerText(db(), job.conversationId);
       if (text === 'human') {
         return {
           source: 'ai',
@@ -54,9 +48,6 @@ function configure(sent: OutboundMessage[]) {
   };
 }
 
-let lastCustomerText: (conversationId: string) => Promise<string | null> = () =>
-  Promise.resolve(null);
-
 describeModes('conversation runtime', (cluster) => {
   let node: RunningNode;
   let db: Database;
@@ -64,16 +55,12 @@ describeModes('conversation runtime', (cluster) => {
   const sent: OutboundMessage[] = [];
 
   beforeAll(async () => {
-    node = await cluster.start({ HANDOFF_WAIT_MS: '1500' }, { configureRuntime: configure(sent) });
+    node = await cluster.start(
+      { HANDOFF_WAIT_MS: '1500' },
+      { configureRuntime: configure(sent, () => db) },
+    );
     db = node.app.database;
-    lastCustomerText = async (conversationId) => {
-      const rows = await db.sql.query<{ text: string }>(
-        `select text from messages where conversation_id = $1 and direction = 'in' order by seq desc limit 1`,
-        [conversationId],
-      );
-      return rows[0]?.text ?? null;
-    };
-    businessId = await seedBusiness(db);
+    businessId = await given(db).business();
   });
 
   const customerSays = (c: SeededConversation, text: string, id = `wamid.${randomUUID()}`) =>
@@ -125,7 +112,7 @@ describeModes('conversation runtime', (cluster) => {
     );
 
   it('applies a customer message exactly once and answers through the AI effect', async () => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     const [first] = await customerSays(c, 'hello', 'wamid.dup-1');
     const [again] = await customerSays(c, 'hello', 'wamid.dup-1');
     expect(first!.duplicate).toBe(false);
@@ -162,7 +149,7 @@ describeModes('conversation runtime', (cluster) => {
   });
 
   it('applies a burst in inbox order and sends the replies in order', async () => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     for (let i = 0; i < 10; i++) await customerSays(c, `m${i}`);
     await waitUntil(
       async () =>
@@ -185,20 +172,20 @@ describeModes('conversation runtime', (cluster) => {
   });
 
   it('lets exactly one of two agents claim a queued conversation', async () => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(c, 'human');
     await waitUntil(async () => (await conversationRow(c)).state === 'handoff', 'the handoff');
     const [a, b] = await Promise.all([
-      agentCommand(c, 'agent.claimed', await seedUser(db, businessId)),
-      agentCommand(c, 'agent.claimed', await seedUser(db, businessId)),
+      agentCommand(c, 'agent.claimed', await given(db).user(businessId)),
+      agentCommand(c, 'agent.claimed', await given(db).user(businessId)),
     ]);
     expect([a.accepted, b.accepted].sort()).toEqual([false, true]);
     expect((await conversationRow(c)).path).toEqual({ handoff: 'assigned' });
   });
 
   it('fires a durable timer, and ignores one cancelled by a claim', async () => {
-    const waiting = await seedConversation(db, businessId);
-    const claimed = await seedConversation(db, businessId);
+    const waiting = await given(db).conversation(businessId);
+    const claimed = await given(db).conversation(businessId);
     await customerSays(waiting, 'human');
     await customerSays(claimed, 'human');
     await waitUntil(
@@ -206,7 +193,7 @@ describeModes('conversation runtime', (cluster) => {
       'the handoff',
     );
     expect(
-      (await agentCommand(claimed, 'agent.claimed', await seedUser(db, businessId))).accepted,
+      (await agentCommand(claimed, 'agent.claimed', await given(db).user(businessId))).accepted,
     ).toBe(true);
 
     await waitUntil(
@@ -223,7 +210,7 @@ describeModes('conversation runtime', (cluster) => {
   });
 
   it('dead-letters a poison event after five attempts and carries on with the next', async () => {
-    const c = await seedConversation(db, businessId);
+    const c = await given(db).conversation(businessId);
     await customerSays(c, 'human');
     await waitUntil(async () => (await conversationRow(c)).state === 'handoff', 'the handoff');
     // An agent id that is not a UUID passes the machine but fails the assignee column.
@@ -237,8 +224,8 @@ describeModes('conversation runtime', (cluster) => {
       [c.conversationId],
     );
     expect(attempts).toEqual([{ attempts: 5 }]);
-    expect((await agentCommand(c, 'agent.claimed', await seedUser(db, businessId))).accepted).toBe(
-      true,
-    );
+    expect(
+      (await agentCommand(c, 'agent.claimed', await given(db).user(businessId))).accepted,
+    ).toBe(true);
   });
 });
