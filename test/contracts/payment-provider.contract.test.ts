@@ -139,7 +139,7 @@ for (const provider of PAYMENT_PROVIDERS) {
       });
     });
 
-    it('pays exactly once: a redelivery and a late failure report change nothing', async () => {
+    it('pays exactly once: a redelivery, a second success report and a late failure change nothing', async () => {
       const { db, driver, shop } = t;
       const before = await stockOf(db, shop.businessId, 'TOTE');
       const { from, c, order } = await t.checkout('buy TOTE x1');
@@ -150,10 +150,12 @@ for (const provider of PAYMENT_PROVIDERS) {
       expect((await t.postDelivery(delivery)).status).toBe(200);
       await waitForState(db, from, 'paid');
       expect((await t.postDelivery(delivery)).status).toBe(200);
+      // Another success report for the paid reference (a new event, not a redelivery).
+      expect((await t.post(driver.paid(order))).status).toBe(200);
       expect((await t.post(driver.lateFailure(order, paid))).status).toBe(200);
 
       expect(await inboxCount(db, { source: provider })).toBe(inboxBefore + 1);
-      expect(t.logged('payment.duplicate', order.reference)).toHaveLength(2);
+      expect(t.logged('payment.duplicate', order.reference)).toHaveLength(3);
       await waitForOrderStatus(db, c.id, 'paid');
       await settle();
       expect((await ordersOf(db, c.id))[0]?.paymentStatus).toBe('succeeded');

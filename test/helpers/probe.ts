@@ -4,7 +4,6 @@ import {
   contacts,
   conversations,
   eventLog,
-  feedCounters,
   inbox,
   messages,
   orders,
@@ -26,7 +25,6 @@ export type EventLogRow = Omit<typeof eventLog.$inferSelect, 'payload'> & {
   payload: Record<string, unknown>;
 };
 export type MessageRow = typeof messages.$inferSelect;
-export type PaymentRow = typeof payments.$inferSelect;
 
 export interface ConversationFacts {
   id: string;
@@ -91,30 +89,6 @@ export const waitForState = (db: Database, externalId: string, state: string, ti
 export async function contactOf(db: Database, externalId: string): Promise<ContactRow | undefined> {
   const [row] = await db.db.select().from(contacts).where(eq(contacts.externalId, externalId));
   return row;
-}
-
-export interface MessageFilter {
-  direction?: MessageRow['direction'];
-  author?: MessageRow['author'];
-}
-
-/** The conversation's messages in the order the product shows them. */
-export function messagesOf(
-  db: Database,
-  conversationId: string,
-  filter: MessageFilter = {},
-): Promise<MessageRow[]> {
-  return db.db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        filter.direction ? eq(messages.direction, filter.direction) : undefined,
-        filter.author ? eq(messages.author, filter.author) : undefined,
-      ),
-    )
-    .orderBy(asc(messages.seq));
 }
 
 /** What the customer said last: the AI stand-ins of the tests answer it. */
@@ -247,26 +221,12 @@ export const waitForOrderStatus = (
     timeoutMs,
   );
 
-export async function paymentOf(db: Database, reference: string): Promise<PaymentRow | undefined> {
-  const [row] = await db.db.select().from(payments).where(eq(payments.reference, reference));
-  return row;
-}
-
 export async function stockOf(db: Database, businessId: string, sku: string): Promise<number> {
   const [row] = await db.db
     .select({ stock: products.stock })
     .from(products)
     .where(and(eq(products.businessId, businessId), eq(products.sku, sku)));
   return Number(row?.stock);
-}
-
-/** The business's realtime feed position (the seq of its latest entry). */
-export async function feedSeq(db: Database, businessId: string): Promise<number> {
-  const [row] = await db.db
-    .select({ seq: feedCounters.seq })
-    .from(feedCounters)
-    .where(eq(feedCounters.businessId, businessId));
-  return Number(row?.seq ?? 0);
 }
 
 export interface JobRow {
