@@ -12,7 +12,8 @@ import type { Runtime } from '../../server/runtime/runtime';
 import type { SignedDelivery } from '../fakes/signing';
 import { registerBusiness, type Signup } from './auth';
 import { request } from './http';
-import { seedIntegration, waitUntil } from './seed';
+import { lastCustomerText } from './probe';
+import { given, waitUntil } from './seed';
 import { postMetaText } from './meta';
 
 /**
@@ -60,11 +61,7 @@ export function shopRuntime(database: () => Database, sent: OutboundMessage[]) {
   };
   const configureRuntime = (runtime: Runtime) => {
     runtime.handle('ai-reply', async (job) => {
-      const rows = await database().sql.query<{ text: string }>(
-        `select text from messages where conversation_id = $1 and direction = 'in' order by seq desc limit 1`,
-        [job.conversationId],
-      );
-      const reply = aiActionsFor(rows[0]?.text ?? '');
+      const reply = aiActionsFor(await lastCustomerText(database(), job.conversationId));
       return {
         source: 'ai',
         event: {
@@ -131,7 +128,10 @@ export async function openShop(
     products.push(res.body);
   }
   const phoneId = `phone-${randomBytes(6).toString('hex')}`;
-  await seedIntegration(node.app.database, owner.business.id, 'whatsapp', phoneId);
+  await given(node.app.database).integration(owner.business.id, {
+    channel: 'whatsapp',
+    externalId: phoneId,
+  });
   return { owner, businessId: owner.business.id, token, phoneId, products };
 }
 
@@ -160,35 +160,6 @@ export function postPaymentWebhook(
   });
 }
 
-export interface ConversationFacts {
-  conversationId: string;
-  state: string;
-  version: number;
-}
-
-/** The conversation of the customer with WhatsApp id `from`. */
-export async function conversationOf(
-  db: Database,
-  from: string,
-): Promise<ConversationFacts | undefined> {
-  const rows = await db.sql.query<ConversationFacts>(
-    `select c.id as "conversationId", c.state, c.version::int as version
-       from conversations c join contacts k on k.id = c.contact_id where k.external_id = $1`,
-    [from],
-  );
-  return rows[0];
-}
-
-export const waitForState = (db: Database, from: string, state: string, timeoutMs = 15_000) =>
-  waitUntil(
-    async () => {
-      const c = await conversationOf(db, from);
-      return c?.state === state ? c : null;
-    },
-    `the conversation of ${from} to be ${state}`,
-    timeoutMs,
-  );
-
 /** The one outbound message to this customer's conversation that `match`es. */
 export const waitForMessage = (
   sent: OutboundMessage[],
@@ -202,52 +173,6 @@ export const waitForMessage = (
         sent.find((m) => m.conversationId === conversationId() && match.test(m.text)),
       ),
     what,
-  );
-
-export interface OrderFacts {
-  id: string;
-  status: string;
-  total_minor: number;
-  currency: string;
-  paid_at: Date | null;
-  reference: string;
-  payment_status: string;
-  checkout_url: string | null;
-}
-
-export async function ordersOf(db: Database, conversationId: string): Promise<OrderFacts[]> {
-  return db.sql.query<OrderFacts>(
-    `select o.id, o.status, o.total_minor::int as total_minor, o.currency, o.paid_at,
-            p.reference, p.status as payment_status, p.checkout_url
-       from orders o left join payments p on p.order_id = o.id
-      where o.conversation_id = $1 order by o.created_at, p.created_at`,
-    [conversationId],
-  );
-}
-
-export async function stockOf(db: Database, businessId: string, sku: string): Promise<number> {
-  const rows = await db.sql.query<{ stock: number }>(
-    `select stock from products where business_id = $1 and sku = $2`,
-    [businessId, sku],
-  );
-  return Number(rows[0]?.stock);
-}
-
-export async function eventTypes(db: Database, conversationId: string): Promise<string[]> {
-  const rows = await db.sql.query<{ type: string }>(
-    `select type from event_log where conversation_id = $1 order by version`,
-    [conversationId],
-  );
-  return rows.map((r) => r.type);
-}
-
-export const inboxCount = async (db: Database, source: string) =>
-  Number(
-    (
-      await db.sql.query<{ n: number }>(`select count(*)::int as n from inbox where source = $1`, [
-        source,
-      ])
-    )[0]?.n,
   );
 
 /**

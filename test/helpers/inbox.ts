@@ -12,6 +12,7 @@ import type { Runtime } from '../../server/runtime/runtime';
 import type { Signup } from './auth';
 import { request, type RequestOptions, type TestResponse } from './http';
 import { postMetaText } from './meta';
+import { lastCustomerText, waitForConversation } from './probe';
 import { waitUntil } from './seed';
 
 /** Events into the inbox the way intake stores them: one transaction, through the entrance. */
@@ -22,17 +23,14 @@ export function ingest(node: RunningNode, inputs: InboxInput[]): Promise<InboxRe
 /** The AI stand-in: echoes the customer, or hands off when the customer writes "human". */
 export function echoBot(runtime: Runtime, db: () => Database) {
   runtime.handle('ai-reply', async (job) => {
-    const [last] = await db().sql.query<{ text: string }>(
-      `select text from messages where conversation_id = $1 and author = 'customer' order by seq desc limit 1`,
-      [job.conversationId],
-    );
-    const human = last?.text === 'human';
+    const last = await lastCustomerText(db(), job.conversationId);
+    const human = last === 'human';
     return {
       source: 'ai',
       event: {
         type: 'ai.replied',
         requestId: (job.params as { requestId: string }).requestId,
-        text: human ? '' : `echo: ${last?.text ?? ''}`,
+        text: human ? '' : `echo: ${last}`,
         actions: human ? [{ type: 'handoff', reason: 'asked' }] : [],
       },
     };
@@ -70,14 +68,7 @@ export function inboxDriver(deps: {
     expect(res.status).toBe(200);
   }
 
-  const rowOf = (from: string) =>
-    waitUntil(async () => {
-      const rows = await db().sql.query<{ id: string; state: string }>(
-        `select c.id, c.state from conversations c join contacts k on k.id = c.contact_id where k.external_id = $1`,
-        [from],
-      );
-      return rows[0];
-    }, `conversation of ${from}`);
+  const rowOf = (from: string) => waitForConversation(db(), from);
 
   const waitForPath = (from: string, path: string) =>
     waitUntil(async () => {

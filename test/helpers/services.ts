@@ -60,6 +60,11 @@ export function isAvailable(service: Service): Promise<boolean> {
 export async function requireServices(suite: string, ...services: Service[]): Promise<boolean> {
   const missing: Service[] = [];
   for (const s of services) if (!(await isAvailable(s))) missing.push(s);
+  return missingVerdict(suite, missing);
+}
+
+/** `requireServices` once the probes answered: true when nothing is missing. */
+export function missingVerdict(suite: string, missing: readonly Service[]): boolean {
   if (missing.length === 0) return true;
   const message = `${suite}: ${missing.join(' and ')} not reachable (${ADMIN_DATABASE_URL}, ${TEST_REDIS_URL})`;
   if (IN_CI) throw new Error(`${message}; CI=true, so this is a failure.`);

@@ -1,251 +1,40 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningNode } from '../../server/main';
-import type { Database } from '../../server/persistence/db';
-import type { OutboundMessage } from '../../server/runtime/effects';
-import { startFakePaystack, type FakePaystack } from '../fakes/paystack.fake';
-import {
-  captureLogs,
-  conversationOf,
-  customerSays,
-  eventTypes,
-  inboxCount,
-  openShop,
-  ordersOf,
-  postPaymentWebhook,
-  shopRuntime,
-  stockOf,
-  waitForMessage,
-  waitForState,
-  type Shop,
-} from '../helpers/commerce';
-import { startHoldingProxy, type HoldingProxy } from '../helpers/holding-proxy';
+import { expect, it } from 'vitest';
+import { waitForMessage } from '../helpers/commerce';
+import { describeModes } from '../helpers/modes';
+import { paymentShop, paystackDriver } from '../helpers/payments';
+import { eventTypes, waitForConversation, waitForState } from '../helpers/probe';
+import { customerSays } from '../helpers/commerce';
 import { waitUntil } from '../helpers/seed';
-import { requireServices } from '../helpers/services';
-import { createCluster, MODES, type Cluster } from '../helpers/test-node';
 
-const haveServices = await requireServices('commerce paystack [full]', 'postgres', 'redis');
+/**
+ * Paystack only: Parley picks the reference before it calls Paystack, so a payment can be
+ * reported before the link's creation has even answered. The behaviours every provider shares
+ * are in test/contracts/payment-provider.contract.test.ts.
+ */
+describeModes('Paystack checkout', (cluster) => {
+  const t = paymentShop(cluster, paystackDriver);
 
-for (const mode of MODES) {
-  describe.skipIf(mode === 'full' && !haveServices)(
-    `Paystack checkout end to end [${mode}]`,
-    () => {
-      let cluster: Cluster;
-      let node: RunningNode;
-      let db: Database;
-      let paystack: FakePaystack;
-      let proxy: HoldingProxy;
-      let shop: Shop;
-      let other: Shop;
-      const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
-      const otherKey = `sk_test_${randomBytes(12).toString('hex')}`;
-      const sent: OutboundMessage[] = [];
-      const logs = captureLogs();
+  it('applies a payment whose webhook arrives before the checkout event', async () => {
+    const { db, driver } = t;
+    const from = t.newCustomer();
+    const held = driver.proxy.holdNext('POST', '/transaction/initialize');
+    await customerSays(t.node, t.shop, from, 'buy MUG x1');
+    const exchange = await held;
+    const reference = (exchange.body as { reference: string }).reference;
+    const early = driver.fake.markPaid(reference);
+    expect((await t.post(early)).status).toBe(200);
+    const c = await waitForConversation(db, from);
+    await waitUntil(
+      async () => (await eventTypes(db, c.id)).includes('payment.succeeded'),
+      'the early payment to be applied',
+    );
+    exchange.release();
 
-      beforeAll(async () => {
-        paystack = await startFakePaystack();
-        proxy = await startHoldingProxy(paystack.url);
-        cluster = await createCluster(mode);
-        node = await cluster.start(
-          { PAYSTACK_API_URL: proxy.url, LOG_LEVEL: 'info' },
-          { log: logs.log, ...shopRuntime(() => db, sent) },
-        );
-        db = node.app.database;
-        shop = await openShop(node, { provider: 'paystack', secretKey }, 'NGN');
-        other = await openShop(node, { provider: 'paystack', secretKey: otherKey }, 'NGN');
-      });
-      afterAll(async () => {
-        await cluster?.[Symbol.asyncDispose]();
-        await proxy?.[Symbol.asyncDispose]();
-        await paystack?.close();
-      });
-
-      const newCustomer = () => `234${randomBytes(5).readUIntBE(0, 5)}`;
-      const checkoutFor = async (from: string, text: string) => {
-        await customerSays(node, shop, from, text);
-        const c = await waitForState(db, from, 'checkout');
-        await waitForMessage(sent, () => c.conversationId, /checkout\.paystack\.com/, 'the link');
-        const [order] = await ordersOf(db, c.conversationId);
-        return { c, order: order! };
-      };
-      const logged = (event: string, reference: string) =>
-        logs.lines.filter((l) => l.event === event && l.reference === reference);
-
-      it('takes a customer from a message to paid: link in kobo, signed webhook, verify, receipt, stock', async () => {
-        const from = newCustomer();
-        const before = await stockOf(db, shop.businessId, 'MUG');
-        const { c, order } = await checkoutFor(from, 'buy MUG x2');
-        expect(order).toMatchObject({ status: 'pending', total_minor: 5000, currency: 'NGN' });
-        const link = sent.find(
-          (m) => m.conversationId === c.conversationId && /paystack/.test(m.text),
-        );
-        expect(link?.text).toContain('50.00 NGN');
-
-        const init = paystack.requests.find((r) => r.path === '/transaction/initialize');
-        expect(init?.body).toMatchObject({
-          amount: 5000,
-          currency: 'NGN',
-          reference: order.reference,
-        });
-        expect(init?.headers.authorization).toBe(`Bearer ${secretKey}`);
-
-        const delivery = paystack.signedEvent(paystack.markPaid(order.reference), secretKey);
-        const res = await postPaymentWebhook(node, 'paystack', shop.businessId, delivery);
-        expect(res.status).toBe(200);
-        // Re-verified with Paystack before anything counted.
-        expect(
-          paystack.requests.some((r) => r.path === `/transaction/verify/${order.reference}`),
-        ).toBe(true);
-
-        await waitForState(db, from, 'paid');
-        const receipt = await waitForMessage(
-          sent,
-          () => c.conversationId,
-          /Payment received/,
-          'the receipt',
-        );
-        expect(receipt.text).toContain('50.00 NGN');
-        await waitUntil(
-          async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-          'paid',
-        );
-        const [paid] = await ordersOf(db, c.conversationId);
-        expect(paid).toMatchObject({ status: 'paid', payment_status: 'succeeded' });
-        expect(paid?.paid_at).toBeTruthy();
-        expect(await stockOf(db, shop.businessId, 'MUG')).toBe(before - 2);
-
-        const orders = await fetch(`${node.url}/api/orders?status=paid`, {
-          headers: { authorization: `Bearer ${shop.token}` },
-        }).then((r) => r.json() as Promise<{ items: { id: string; payments: unknown[] }[] }>);
-        expect(orders.items.find((o) => o.id === order.id)?.payments).toEqual([
-          expect.objectContaining({
-            provider: 'paystack',
-            reference: order.reference,
-            status: 'succeeded',
-          }),
-        ]);
-      });
-
-      it('changes nothing for a tampered body, another business, a wrong amount or currency, or a second delivery', async () => {
-        const from = newCustomer();
-        const before = await stockOf(db, shop.businessId, 'TOTE');
-        const { c, order } = await checkoutFor(from, 'buy TOTE x1');
-        const inboxBefore = await inboxCount(db, 'paystack');
-
-        const paidEvent = paystack.markPaid(order.reference);
-        const delivery = paystack.signedEvent(paidEvent, secretKey);
-        const tampered = await postPaymentWebhook(
-          node,
-          'paystack',
-          shop.businessId,
-          delivery,
-          (b) => b.replace('"amount":1200', '"amount":1300'),
-        );
-        expect(tampered.status).toBe(401);
-        const elsewhere = await postPaymentWebhook(node, 'paystack', other.businessId, delivery);
-        expect(elsewhere.status).toBe(401);
-        const unknown = await postPaymentWebhook(
-          node,
-          'paystack',
-          '00000000-0000-4000-8000-000000000000',
-          delivery,
-        );
-        expect(unknown.status).toBe(401);
-        // Signed by the other business for itself: its business has no such payment.
-        const foreign = await postPaymentWebhook(
-          node,
-          'paystack',
-          other.businessId,
-          paystack.signedEvent(paidEvent, otherKey),
-        );
-        expect(foreign.status).toBe(200);
-        expect(logged('payment.unknown_reference', order.reference)).toHaveLength(1);
-        const refused = logs.lines.filter((l) => l.event === 'payment.webhook_bad_signature');
-        expect(refused.length).toBeGreaterThanOrEqual(3);
-
-        const wrongAmount = paystack.signedEvent(
-          paystack.markPaid(order.reference, { amount: 1100 }),
-          secretKey,
-        );
-        expect(
-          (await postPaymentWebhook(node, 'paystack', shop.businessId, wrongAmount)).status,
-        ).toBe(200);
-        const wrongCurrency = paystack.signedEvent(
-          paystack.markPaid(order.reference, { currency: 'GHS' }),
-          secretKey,
-        );
-        expect(
-          (await postPaymentWebhook(node, 'paystack', shop.businessId, wrongCurrency)).status,
-        ).toBe(200);
-        // A signed body holding text PostgreSQL cannot store: 400, not a failed query (L3).
-        const withNul = paystack.signedEvent(
-          { ...paystack.markPaid(order.reference), event: 'charge.success\u0000' },
-          secretKey,
-        );
-        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, withNul)).status).toBe(
-          400,
-        );
-        const reasons = logged('payment.mismatch', order.reference).map((l) => String(l.reason));
-        expect(reasons).toEqual([
-          expect.stringContaining('amount 1100'),
-          expect.stringContaining('currency GHS'),
-        ]);
-        expect(await inboxCount(db, 'paystack')).toBe(inboxBefore);
-        expect((await conversationOf(db, from))?.state).toBe('checkout');
-        expect((await ordersOf(db, c.conversationId))[0]?.status).toBe('pending');
-
-        const good = paystack.signedEvent(paystack.markPaid(order.reference), secretKey);
-        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, good)).status).toBe(
-          200,
-        );
-        await waitForState(db, from, 'paid');
-        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, good)).status).toBe(
-          200,
-        );
-        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, delivery)).status).toBe(
-          200,
-        );
-        expect(logged('payment.duplicate', order.reference).length).toBeGreaterThanOrEqual(2);
-        expect(await inboxCount(db, 'paystack')).toBe(inboxBefore + 1);
-
-        await waitUntil(
-          async () => (await ordersOf(db, c.conversationId))[0]?.status === 'paid',
-          'the order to be paid',
-        );
-        await new Promise((r) => setTimeout(r, 500));
-        expect(await stockOf(db, shop.businessId, 'TOTE')).toBe(before - 1);
-        const receipts = sent.filter(
-          (m) => m.conversationId === c.conversationId && /Payment received/.test(m.text),
-        );
-        expect(receipts).toHaveLength(1);
-      });
-
-      it('applies a payment whose webhook arrives before the checkout event', async () => {
-        const from = newCustomer();
-        const held = proxy.holdNext('POST', '/transaction/initialize');
-        await customerSays(node, shop, from, 'buy MUG x1');
-        const exchange = await held;
-        const reference = (exchange.body as { reference: string }).reference;
-        const delivery = paystack.signedEvent(paystack.markPaid(reference), secretKey);
-        expect((await postPaymentWebhook(node, 'paystack', shop.businessId, delivery)).status).toBe(
-          200,
-        );
-        const c = await waitUntil(() => conversationOf(db, from), 'the conversation');
-        await waitUntil(
-          async () => (await eventTypes(db, c.conversationId)).includes('payment.succeeded'),
-          'the early payment to be applied',
-        );
-        exchange.release();
-
-        await waitForState(db, from, 'paid');
-        const types = await eventTypes(db, c.conversationId);
-        expect(types.indexOf('payment.succeeded')).toBeLessThan(types.indexOf('checkout.created'));
-        await waitForMessage(sent, () => c.conversationId, /Payment received/, 'the receipt');
-        // Paid before the link was ever shown: no link is sent after the fact.
-        expect(
-          sent.some((m) => m.conversationId === c.conversationId && /paystack/.test(m.text)),
-        ).toBe(false);
-      });
-    },
-  );
-}
+    await waitForState(db, from, 'paid');
+    const types = await eventTypes(db, c.id);
+    expect(types.indexOf('payment.succeeded')).toBeLessThan(types.indexOf('checkout.created'));
+    await waitForMessage(t.sent, () => c.id, /Payment received/, 'the receipt');
+    // Paid before the link was ever shown: no link is sent after the fact.
+    expect(t.toCustomer(c.id, /paystack/)).toEqual([]);
+  });
+});

@@ -15,7 +15,7 @@ import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
 import { loadPaymentProviderSecrets } from '../../server/settings/settings-secrets.pg';
 import { login } from '../helpers/auth';
-import { conversationOf, waitForState } from '../helpers/commerce';
+import { conversationOf, waitForState } from '../helpers/probe';
 import { request } from '../helpers/http';
 import { postMetaText } from '../helpers/meta';
 import { waitUntil } from '../helpers/seed';
@@ -101,7 +101,7 @@ describe('the demo pays through its own Paystack stand-in', () => {
     const link = await sentTo(from, PAY_LINK);
     const url = PAY_LINK.exec(link.text)![0];
     const c = await waitForState(db, from, 'checkout');
-    return { from, url, conversationId: c.conversationId, reference: url.split('/').pop()! };
+    return { from, url, conversationId: c.id, reference: url.split('/').pop()! };
   }
 
   it('seeds the demo shop with Paystack, switched on and sealed like the settings page does', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { accountExportSchema, type AccountExport } from '../../shared/privacy.schema';
 import { twoFactorSetupResponseSchema } from '../../shared/auth.schema';
 import type { Route } from '../../server/http/route';
@@ -34,11 +34,8 @@ import {
   type Signup,
 } from '../helpers/auth';
 import { request } from '../helpers/http';
-import { seedContact, type SeededContact } from '../helpers/seed';
-import { requireServices } from '../helpers/services';
-import { createCluster, MODES, type Cluster } from '../helpers/test-node';
-
-const haveServices = await requireServices('isolation [full]', 'postgres', 'redis');
+import { type SeededContact, given } from '../helpers/seed';
+import { describeModes } from '../helpers/modes';
 
 interface Tenant {
   owner: Signup;
@@ -185,9 +182,9 @@ async function seedTenant(node: RunningNode, graph: FakeMetaGraph, label: string
 
   const db = node.app.database.db;
   const businessId = owner.business.id;
-  const seeded = await seedContact(db, businessId, {
+  const seeded = await given(node.app.database).contact(businessId, {
     externalId: `psid-${marker}`,
-    states: ['bot', 'closed'],
+    state: 'bot',
   });
   const { productId, invoiceId } = await seedRuntimeRows(db, businessId, seeded);
   return {
@@ -301,142 +298,135 @@ function markersOf(a: Tenant): string[] {
   ];
 }
 
-for (const mode of MODES) {
-  describe.skipIf(mode === 'full' && !haveServices)(`tenant isolation [${mode}]`, () => {
-    let cluster: Cluster;
-    let graph: FakeMetaGraph;
-    let node: RunningNode;
-    let a: Tenant;
-    let b: Tenant;
+describeModes('tenant isolation', (cluster) => {
+  let graph: FakeMetaGraph;
+  let node: RunningNode;
+  let a: Tenant;
+  let b: Tenant;
 
-    beforeAll(async () => {
-      cluster = await createCluster(mode);
-      graph = await startFakeMetaGraph();
-      node = await cluster.start({ LOGIN_ATTEMPTS_PER_IP: '1000', ...graph.env });
-      a = await seedTenant(node, graph, 'alpha');
-      b = await seedTenant(node, graph, 'bravo');
-    });
-    afterAll(async () => {
-      await cluster?.[Symbol.asyncDispose]();
-      await graph?.close();
-    });
+  beforeAll(async () => {
+    graph = await startFakeMetaGraph();
+    node = await cluster.start({ LOGIN_ATTEMPTS_PER_IP: '1000', ...graph.env });
+    a = await seedTenant(node, graph, 'alpha');
+    b = await seedTenant(node, graph, 'bravo');
+  });
+  afterAll(async () => {
+    await graph?.close();
+  });
 
-    it('answers every business-scoped route called on A’s ids with B’s token with 404/403, never data', async () => {
-      const scoped = node.app.routes.filter((r: Route) => r.access !== 'public');
-      expect(scoped.length).toBeGreaterThanOrEqual(20);
-      const before = await exportOf(node.url, a.owner.accessToken);
-      const markers = markersOf(a);
+  it('answers every business-scoped route called on A’s ids with B’s token with 404/403, never data', async () => {
+    const scoped = node.app.routes.filter((r: Route) => r.access !== 'public');
+    expect(scoped.length).toBeGreaterThanOrEqual(20);
+    const before = await exportOf(node.url, a.owner.accessToken);
+    const markers = markersOf(a);
 
-      for (const route of scoped) {
-        const label = `${route.method} ${route.path}`;
-        const hasParams = route.path.includes(':');
-        const rowParams = ROW_PARAMS[route.path];
-        const vocabulary = VOCABULARY_PARAMS[route.path];
-        if (hasParams && !rowParams && !vocabulary) {
-          throw new Error(`${label}: add its params to ROW_PARAMS or VOCABULARY_PARAMS`);
-        }
-        const makeBody = BODIES[label];
-        if (route.body && !makeBody) throw new Error(`${label}: add a valid body to BODIES`);
-
-        const path = hasParams
-          ? fill(route.path, { ...rowParams?.(a), ...vocabulary })
-          : route.path;
-        // A route that ends every session of its caller is called as B's admin, so B's owner
-        // stays signed in for the rest of the loop.
-        const token = ENDS_SESSIONS.has(label)
-          ? (await login(node.url, b.admin.email)).body.accessToken
-          : b.owner.accessToken;
-        const res = await request(node.url, path, {
-          method: route.method,
-          token,
-          ...(makeBody ? { json: makeBody(a) } : {}),
-        });
-        if (rowParams) expect([403, 404], label).toContain(res.status);
-        expect(res.status, label).toBeLessThan(500);
-        for (const marker of markers)
-          expect(res.text, `${label} leaked ${marker}`).not.toContain(marker);
+    for (const route of scoped) {
+      const label = `${route.method} ${route.path}`;
+      const hasParams = route.path.includes(':');
+      const rowParams = ROW_PARAMS[route.path];
+      const vocabulary = VOCABULARY_PARAMS[route.path];
+      if (hasParams && !rowParams && !vocabulary) {
+        throw new Error(`${label}: add its params to ROW_PARAMS or VOCABULARY_PARAMS`);
       }
+      const makeBody = BODIES[label];
+      if (route.body && !makeBody) throw new Error(`${label}: add a valid body to BODIES`);
 
-      // Nothing of A changed either.
-      expect(await exportOf(node.url, a.owner.accessToken)).toEqual(before);
-    });
+      const path = hasParams ? fill(route.path, { ...rowParams?.(a), ...vocabulary }) : route.path;
+      // A route that ends every session of its caller is called as B's admin, so B's owner
+      // stays signed in for the rest of the loop.
+      const token = ENDS_SESSIONS.has(label)
+        ? (await login(node.url, b.admin.email)).body.accessToken
+        : b.owner.accessToken;
+      const res = await request(node.url, path, {
+        method: route.method,
+        token,
+        ...(makeBody ? { json: makeBody(a) } : {}),
+      });
+      if (rowParams) expect([403, 404], label).toContain(res.status);
+      expect(res.status, label).toBeLessThan(500);
+      for (const marker of markers)
+        expect(res.text, `${label} leaked ${marker}`).not.toContain(marker);
+    }
 
-    it('with the business filter forgotten, RLS still returns nothing of the other business', async () => {
-      const db = node.app.database.db;
-      const tenantTables = rowsOf(
-        await db.execute(sql`
+    // Nothing of A changed either.
+    expect(await exportOf(node.url, a.owner.accessToken)).toEqual(before);
+  });
+
+  it('with the business filter forgotten, RLS still returns nothing of the other business', async () => {
+    const db = node.app.database.db;
+    const tenantTables = rowsOf(
+      await db.execute(sql`
           select table_name as name from information_schema.columns
           where table_schema = 'public' and column_name = 'business_id' order by 1`),
-      ).map((r) => String(r.name));
-      expect(tenantTables.length).toBeGreaterThanOrEqual(15);
+    ).map((r) => String(r.name));
+    expect(tenantTables.length).toBeGreaterThanOrEqual(15);
 
-      for (const table of tenantTables) {
-        const all = rowsOf(
-          await db.execute(sql.raw(`select business_id::text as b from "${table}"`)),
-        );
-        const seenByB = await node.app.database.transaction(
-          { tenant: b.owner.business.id },
-          async ({ db: tx }) =>
-            rowsOf(await tx.execute(sql.raw(`select business_id::text as b from "${table}"`))),
-        );
-        // The owning role (system code) sees A's rows: the query itself would return them.
-        expect(
-          all.some((r) => r.b === a.owner.business.id),
-          `${table} has rows of A`,
-        ).toBe(true);
-        expect(seenByB.length, table).toBeGreaterThan(0);
-        expect(
-          seenByB.every((r) => r.b === b.owner.business.id),
-          table,
-        ).toBe(true);
-      }
-
-      await node.app.database.transaction({ tenant: b.owner.business.id }, async ({ db: tx }) => {
-        const businesses = rowsOf(await tx.execute(sql`select id::text as id from businesses`));
-        expect(businesses.map((r) => r.id)).toEqual([b.owner.business.id]);
-        const users = rowsOf(await tx.execute(sql`select id::text as id from users`));
-        expect(users.map((r) => r.id).sort()).toEqual([b.owner.user.id, b.admin.user.id].sort());
-        const codes = rowsOf(await tx.execute(sql`select user_id::text as u from recovery_codes`));
-        expect(codes.length).toBe(10);
-        expect(codes.every((r) => r.u === b.admin.user.id)).toBe(true);
-        // Through drizzle too: a select without a where clause.
-        const rows = await tx.select().from(contacts);
-        expect(rows.map((r) => r.id)).toEqual([b.seeded.contactId]);
-        // Writes without a filter touch only B's rows.
-        await tx.update(contacts).set({ name: 'renamed by B' });
-      });
-      const [aContact] = rowsOf(
-        await db.execute(sql`select name from contacts where id = ${a.seeded.contactId}`),
+    for (const table of tenantTables) {
+      const all = rowsOf(
+        await db.execute(sql.raw(`select business_id::text as b from "${table}"`)),
       );
-      expect(aContact?.name).not.toBe('renamed by B');
+      const seenByB = await node.app.database.transaction(
+        { tenant: b.owner.business.id },
+        async ({ db: tx }) =>
+          rowsOf(await tx.execute(sql.raw(`select business_id::text as b from "${table}"`))),
+      );
+      // The owning role (system code) sees A's rows: the query itself would return them.
+      expect(
+        all.some((r) => r.b === a.owner.business.id),
+        `${table} has rows of A`,
+      ).toBe(true);
+      expect(seenByB.length, table).toBeGreaterThan(0);
+      expect(
+        seenByB.every((r) => r.b === b.owner.business.id),
+        table,
+      ).toBe(true);
+    }
 
-      // Writing a row for another business is refused outright.
-      await expect(
-        node.app.database.transaction({ tenant: b.owner.business.id }, ({ db: tx }) =>
-          tx
-            .insert(contacts)
-            .values({ businessId: a.owner.business.id, channel: 'messenger', externalId: 'x' }),
-        ),
-      ).rejects.toThrow();
-      // No business set: the tenant role sees nothing at all.
-      const none = await db.transaction(async (tx) => {
-        await tx.execute(sql`select set_config('role', ${TENANT_ROLE}, true)`);
-        return rowsOf(await tx.execute(sql`select id from contacts`));
-      });
-      expect(none).toEqual([]);
+    await node.app.database.transaction({ tenant: b.owner.business.id }, async ({ db: tx }) => {
+      const businesses = rowsOf(await tx.execute(sql`select id::text as id from businesses`));
+      expect(businesses.map((r) => r.id)).toEqual([b.owner.business.id]);
+      const users = rowsOf(await tx.execute(sql`select id::text as id from users`));
+      expect(users.map((r) => r.id).sort()).toEqual([b.owner.user.id, b.admin.user.id].sort());
+      const codes = rowsOf(await tx.execute(sql`select user_id::text as u from recovery_codes`));
+      expect(codes.length).toBe(10);
+      expect(codes.every((r) => r.u === b.admin.user.id)).toBe(true);
+      // Through drizzle too: a select without a where clause.
+      const rows = await tx.select().from(contacts);
+      expect(rows.map((r) => r.id)).toEqual([b.seeded.contactId]);
+      // Writes without a filter touch only B's rows.
+      await tx.update(contacts).set({ name: 'renamed by B' });
     });
+    const [aContact] = rowsOf(
+      await db.execute(sql`select name from contacts where id = ${a.seeded.contactId}`),
+    );
+    expect(aContact?.name).not.toBe('renamed by B');
 
-    it('leaves no table both reachable by the tenant role and outside RLS', async () => {
-      const rows = rowsOf(
-        await node.app.database.db.execute(sql`
+    // Writing a row for another business is refused outright.
+    await expect(
+      node.app.database.transaction({ tenant: b.owner.business.id }, ({ db: tx }) =>
+        tx
+          .insert(contacts)
+          .values({ businessId: a.owner.business.id, channel: 'messenger', externalId: 'x' }),
+      ),
+    ).rejects.toThrow();
+    // No business set: the tenant role sees nothing at all.
+    const none = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', ${TENANT_ROLE}, true)`);
+      return rowsOf(await tx.execute(sql`select id from contacts`));
+    });
+    expect(none).toEqual([]);
+  });
+
+  it('leaves no table both reachable by the tenant role and outside RLS', async () => {
+    const rows = rowsOf(
+      await node.app.database.db.execute(sql`
           select c.relname as name, c.relrowsecurity as rls,
                  has_table_privilege(${TENANT_ROLE}, c.oid, 'SELECT') as readable
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and c.relkind = 'r'`),
-      );
-      const exposed = rows.filter((r) => r.readable && !r.rls).map((r) => r.name);
-      expect(exposed).toEqual([]);
-      expect(rows.find((r) => r.name === 'meta_deletion_requests')?.readable).toBe(false);
-    });
+    );
+    const exposed = rows.filter((r) => r.readable && !r.rls).map((r) => r.name);
+    expect(exposed).toEqual([]);
+    expect(rows.find((r) => r.name === 'meta_deletion_requests')?.readable).toBe(false);
   });
-}
+});
