@@ -51,7 +51,6 @@ export const auditLogQuerySchema = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
 
 export const auditLogResponseSchema = z.object({
   items: z.array(auditEntrySchema),

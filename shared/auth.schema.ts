@@ -36,7 +36,6 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export const refreshRequestSchema = z
   .object({ refreshToken: z.string().min(1).max(256).optional() })
   .optional();
-export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
 export const userSchema = z.object({
   id: z.string(),
@@ -47,7 +46,6 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 export const businessSchema = z.object({ id: z.string(), name: z.string() });
-export type Business = z.infer<typeof businessSchema>;
 
 export const sessionResponseSchema = z.object({
   accessToken: z.string(),
@@ -79,18 +77,15 @@ export const twoFactorSetupResponseSchema = z.object({
 export type TwoFactorSetupResponse = z.infer<typeof twoFactorSetupResponseSchema>;
 
 export const twoFactorCodeRequestSchema = z.object({ code: otpSchema });
-export type TwoFactorCodeRequest = z.infer<typeof twoFactorCodeRequestSchema>;
 
 /** Starting two-factor setup needs the current password: a stolen token alone cannot. */
 export const twoFactorSetupRequestSchema = z.object({ password: passwordSchema });
-export type TwoFactorSetupRequest = z.infer<typeof twoFactorSetupRequestSchema>;
 
 /** Turning two-factor off needs a code (or a recovery code) and the current password. */
 export const twoFactorDisableRequestSchema = z.object({
   code: otpSchema,
   password: passwordSchema,
 });
-export type TwoFactorDisableRequest = z.infer<typeof twoFactorDisableRequestSchema>;
 
 /** A new password; every other session of the account ends. */
 export const passwordChangeRequestSchema = z.object({

@@ -104,7 +104,6 @@ export const orderListQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
 
 export const orderListResponseSchema = z.object({
   items: z.array(orderSchema),

@@ -133,7 +133,6 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('consent.granted'), ...stamp }),
 ]);
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;
-export type ConversationEventType = ConversationEvent['type'];
 
 /** Event types an agent sends; a refused one is a `conflict` for the agent who sent it. */
 export const AGENT_COMMANDS = [

@@ -20,14 +20,12 @@ export const contactSummarySchema = z.object({
   /** PSID, IGSID or `wa_id`: how the channel knows the customer. */
   externalId: z.string(),
 });
-export type ContactSummary = z.infer<typeof contactSummarySchema>;
 
 export const lastMessageSchema = z.object({
   text: z.string(),
   author: z.enum(MESSAGE_AUTHORS),
   createdAt: z.string(),
 });
-export type LastMessage = z.infer<typeof lastMessageSchema>;
 
 export const conversationItemSchema = z.object({
   id: z.string(),
@@ -110,7 +108,6 @@ export const messageListResponseSchema = z.object({ items: z.array(messageSchema
 export type MessageListResponse = z.infer<typeof messageListResponseSchema>;
 
 export const agentReplyRequestSchema = z.object({ text: z.string().trim().min(1).max(4096) });
-export type AgentReplyRequest = z.infer<typeof agentReplyRequestSchema>;
 
 export const agentReplyResponseSchema = z.object({
   accepted: z.literal(true),

@@ -22,7 +22,6 @@ export const CONVERSATION_STATES = [
 export type ConversationState = (typeof CONVERSATION_STATES)[number];
 
 export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
-export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent', 'system'] as const;
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
@@ -44,7 +43,6 @@ export const PAYMENT_PROVIDERS = ['stripe', 'paystack', 'flutterwave'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
 export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Where an inbox event came from; together with the provider's event ID it is the dedupe key. */
 export const EVENT_SOURCES = [

@@ -136,7 +136,6 @@ export const whatsappStatusSchema = z.looseObject({
     )
     .optional(),
 });
-export type WhatsappStatus = z.infer<typeof whatsappStatusSchema>;
 
 export const whatsappValueSchema = z.looseObject({
   messaging_product: z.string().optional(),
@@ -178,4 +177,3 @@ export const metaWebhookAckSchema = z.object({
   /** Items the database refused (data it cannot hold); the rest of the delivery is stored. */
   refused: z.number().int().nonnegative().optional(),
 });
-export type MetaWebhookAck = z.infer<typeof metaWebhookAckSchema>;

@@ -12,7 +12,6 @@ export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
 
 /** Erasure is done when this is answered; `202` because the members' sessions end after it. */
 export const deleteAccountResponseSchema = z.object({ status: z.literal('erased') });
-export type DeleteAccountResponse = z.infer<typeof deleteAccountResponseSchema>;
 
 /** Meta's deauthorize and data-deletion callbacks post one form field (wire-specs.md). */
 export const metaSignedRequestFormSchema = z.object({
@@ -20,7 +19,6 @@ export const metaSignedRequestFormSchema = z.object({
 });
 
 export const consentRequestSchema = z.object({ granted: z.boolean() });
-export type ConsentRequest = z.infer<typeof consentRequestSchema>;
 
 export const consentResponseSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { analyticsSummarySchema, type AnalyticsSummary } from './analytics.schema';
-import { commerceNoticeSchema, type CommerceNotice } from './commerce.schema';
+import { analyticsSummarySchema } from './analytics.schema';
+import { commerceNoticeSchema } from './commerce.schema';
 import { conversationItemSchema, messageSchema } from './conversations.schema';
 import { MESSAGE_STATUSES, ROLES } from './domain';
 import type { Ack } from './errors';
@@ -18,7 +18,6 @@ export const FEED_EVENTS = [
   'message:created',
   'message:status',
 ] as const;
-export type FeedEventName = (typeof FEED_EVENTS)[number];
 
 const seq = z.number().int().nonnegative();
 
@@ -51,7 +50,7 @@ export const feedEntrySchema = z.discriminatedUnion('event', [
 ]);
 export type FeedEntry = z.infer<typeof feedEntrySchema>;
 
-export const analyticsUpdatedSchema = z.object({ seq, summary: analyticsSummarySchema });
+const analyticsUpdatedSchema = z.object({ seq, summary: analyticsSummarySchema });
 
 export const onlineAgentSchema = z.object({
   userId: z.string(),
@@ -75,7 +74,7 @@ export type TypingEvent = z.infer<typeof typingEventSchema>;
  * Ephemeral like presence: the order and the conversation reach the feed on their own.
  */
 export const commerceNoticeEventSchema = z.object({ seq, notice: commerceNoticeSchema });
-export type CommerceNoticeEvent = { seq: number; notice: CommerceNotice };
+export type CommerceNoticeEvent = z.infer<typeof commerceNoticeEventSchema>;
 
 /** Sent once after the socket joined its rooms: the feed position to start from. */
 export const helloSchema = z.object({
@@ -106,7 +105,7 @@ export interface ServerToClientEvents {
   'conversation:updated': (data: ConversationFeed) => void;
   'message:created': (data: MessageCreated) => void;
   'message:status': (data: MessageStatusEvent) => void;
-  'analytics:updated': (data: { seq: number; summary: AnalyticsSummary }) => void;
+  'analytics:updated': (data: z.infer<typeof analyticsUpdatedSchema>) => void;
   'presence:updated': (data: PresenceUpdated) => void;
   typing: (data: TypingEvent) => void;
   'commerce:notice': (data: CommerceNoticeEvent) => void;

@@ -14,8 +14,6 @@ import { formatMoney } from '../../shared/money';
  * behaves exactly like a live one.
  */
 
-export const MACHINE_VERSION = '1';
-
 export interface PendingCheckout {
   orderId: string;
   provider: PaymentProvider;
@@ -456,4 +454,3 @@ export const conversationMachine = setup({
   },
 });
 
-export type ConversationMachine = typeof conversationMachine;

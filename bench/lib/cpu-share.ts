@@ -7,11 +7,6 @@ import { round1 } from './result';
  * time). On a 2-core box shared by the nodes, PostgreSQL, Redis and the load generator, this is
  * what says which of them a faster ingest would need more of.
  */
-export interface CpuGroups {
-  /** pid → group name for the processes the bench started (nodes, load generator). */
-  named: Map<number, string>;
-}
-
 interface Sample {
   at: number;
   ticks: Map<number, { comm: string; ticks: number }>;

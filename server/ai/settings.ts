@@ -16,7 +16,7 @@ import type { Config } from '../config';
  * the engine asks in are shared/settings.schema.ts's, the same the settings page shows.
  */
 
-export { AI_PROVIDERS, aiSettingsSchema } from '../../shared/settings.schema';
+export { aiSettingsSchema } from '../../shared/settings.schema';
 export type { AiSettings };
 export type AiProviderName = AiProvider;
 export type PaidProviderName = AiModelProvider;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
 import { payments } from '../persistence/schema';
 import type { EffectHandler } from '../runtime/effects';
-import { cancelParamsSchema } from './effect-params';
+import { pendingOrderParamsSchema } from './effect-params';
 import type { Notifications } from './notifications';
 import { closePendingOrder } from './orders.pg';
 import { voidPendingLink } from './provider-registry';
@@ -23,7 +23,7 @@ export function createCancelHandler(deps: {
   log: Logger;
 }): EffectHandler {
   return async (job) => {
-    const { orderId } = cancelParamsSchema.parse(job.params);
+    const { orderId } = pendingOrderParamsSchema.parse(job.params);
     const { businessId, conversationId } = job;
     await voidPendingLink(deps.database.db, deps.registry, businessId, orderId);
     const paid = await deps.database.transaction(async (tx) => {

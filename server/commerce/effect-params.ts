@@ -14,8 +14,8 @@ export const fulfilParamsSchema = z.object({
   silent: z.boolean(),
 });
 
-export const expireParamsSchema = z.object({ orderId: z.string() });
-export const cancelParamsSchema = expireParamsSchema;
+/** `expireCheckout` and `cancelCheckout`: the pending order whose link is voided. */
+export const pendingOrderParamsSchema = z.object({ orderId: z.string() });
 
 export const orderRequestParamsSchema = z.object({
   requestId: z.string(),

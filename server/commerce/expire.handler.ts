@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../persistence/db';
 import type { EffectHandler } from '../runtime/effects';
-import { expireParamsSchema } from './effect-params';
+import { pendingOrderParamsSchema } from './effect-params';
 import { closePendingOrder } from './orders.pg';
 import { voidPendingLink } from './provider-registry';
 import type { ProviderRegistry } from './provider-registry';
@@ -18,7 +18,7 @@ export function createExpireHandler(deps: {
   log: Logger;
 }): EffectHandler {
   return async (job) => {
-    const { orderId } = expireParamsSchema.parse(job.params);
+    const { orderId } = pendingOrderParamsSchema.parse(job.params);
     const { businessId } = job;
     await voidPendingLink(deps.database.db, deps.registry, businessId, orderId);
     const changed = await closePendingOrder(deps.database.db, businessId, orderId, 'expired');

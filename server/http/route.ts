@@ -13,7 +13,7 @@ import type { Role } from '../../shared/domain';
 
 export type {
   Access,
-  BodyLimit,
+  
   HttpMethod,
   PathParams,
   RateLimitMode,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import { DEFAULT_ERROR_MESSAGE, type Ack, type ErrorCode } from '../../shared/errors';
+import type { Ack, ErrorCode } from '../../shared/errors';
+import { AppError, toAck } from '../errors';
 import {
   resyncRequestSchema,
   typingRequestSchema,
@@ -49,17 +50,14 @@ export interface SocketHandlerDeps {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const fail = (code: ErrorCode): Ack<never> => ({
-  ok: false,
-  error: { code, message: DEFAULT_ERROR_MESSAGE[code] },
-});
+const fail = (code: ErrorCode): Ack<never> => toAck(new AppError(code));
 
 /** Acks never throw (docs/style.md rule 12); a client that sent no callback gets nothing. */
 function answer<T>(ack: unknown, work: () => Promise<Ack<T>>, log: Logger, what: string) {
   const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
   work().then(reply, (err: unknown) => {
     log.error({ event: 'realtime.handler_failed', what, err }, 'socket handler failed');
-    reply(fail('internal'));
+    reply(toAck(err));
   });
 }
 

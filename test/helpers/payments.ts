@@ -334,4 +334,3 @@ export function paymentShop<D extends ProviderDriver>(
   };
 }
 
-export type PaymentShop = ReturnType<typeof paymentShop>;

@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { createConnectionStore, type ConnectionStatus } from './connection-store';
 
 /**
@@ -12,7 +12,7 @@ import { createConnectionStore, type ConnectionStatus } from './connection-store
  */
 export const connection = createConnectionStore();
 
-export { type ConnectionState, type ConnectionStatus } from './connection-store';
+export {  type ConnectionStatus } from './connection-store';
 
 /** The browser's own view, as a baseline every page gets without a socket. */
 export function watchBrowserConnectivity(): () => void {
@@ -31,7 +31,3 @@ export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(connection.subscribe, connection.get);
 }
 
-/** Runs `callback` whenever the app comes back online after being away (to re-sync). */
-export function useOnReconnected(callback: () => void): void {
-  useEffect(() => connection.onReconnected(callback), [callback]);
-}

@@ -56,10 +56,3 @@ export const markRead = (id: string) =>
 export function contactLabel(item: Pick<ConversationItem, 'contact'>): string {
   return item.contact.name?.trim() || item.contact.externalId || 'Customer';
 }
-
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '?';
-  const second = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
-  return (first + second).toUpperCase();
-}

@@ -47,11 +47,6 @@ export function keyToCommand(e: KeyLike): InboxCommand | null {
   }
 }
 
-export interface Cursor {
-  /** The active row's id: it stays on its conversation when rows move under it. */
-  activeId: string | null;
-}
-
 const PAGE = 10;
 
 /** The id the active row moves to for a movement command, given the view's order. */
