@@ -11,13 +11,7 @@ import type {
 } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain';
 
-export type {
-  Access,
-  
-  HttpMethod,
-  PathParams,
-  RateLimitMode,
-} from '../../shared/api/contract';
+export type { Access, HttpMethod, PathParams, RateLimitMode } from '../../shared/api/contract';
 export type BodySpec = RequestBodySpec;
 
 export type BodyOf<S> = S extends { kind: 'json'; schema: infer Z extends z.ZodType }

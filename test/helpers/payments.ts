@@ -333,4 +333,3 @@ export function paymentShop<D extends ProviderDriver>(
       logs.lines.filter((l) => l.event === event && l.reference === reference),
   };
 }
-

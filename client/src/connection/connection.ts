@@ -12,7 +12,7 @@ import { createConnectionStore, type ConnectionStatus } from './connection-store
  */
 export const connection = createConnectionStore();
 
-export {  type ConnectionStatus } from './connection-store';
+export { type ConnectionStatus } from './connection-store';
 
 /** The browser's own view, as a baseline every page gets without a socket. */
 export function watchBrowserConnectivity(): () => void {
@@ -30,4 +30,3 @@ export function watchBrowserConnectivity(): () => void {
 export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(connection.subscribe, connection.get);
 }
-
