@@ -57,7 +57,7 @@ COMMIT;
  * Every statement Parley runs for one customer message: the intake transaction (contact
  * lookup, inbox insert) and the apply transaction (pending rows, fencing, snapshot with the list
  * fields, inbox processed, event log, message, analytics counter, effect job), as
- * `server/runtime/apply.ts` sends them. pgbench waits for each statement; Parley pipelines the
+ * `server/runtime/commit.ts` sends them. pgbench waits for each statement; Parley pipelines the
  * apply transaction's. The snapshot update comes first, as in Parley: it takes the row lock
  * that Parley's shard ownership gives it, so two pgbench clients on one conversation queue
  * instead of colliding on the event version.

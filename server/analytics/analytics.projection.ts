@@ -2,7 +2,7 @@ import { analyticsFactsSchema, type AnalyticsFacts } from '../../shared/analytic
 import type { Channel, ConversationState } from '../../shared/domain';
 import { topLevel, topLevelOf } from '../../actors';
 import type { Pipeline } from '../persistence/pipeline';
-import type { LoadedConversation } from '../runtime/apply';
+import type { LoadedConversation } from '../runtime/conversation.types';
 import type { Projector } from '../runtime/projector';
 import { isUuid } from '../persistence/tenant';
 import { frtMetric } from './histogram';

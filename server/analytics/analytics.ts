@@ -25,7 +25,7 @@ export interface Analytics {
 
 /**
  * The analytics of a node: the summary reader, its route, and the pusher, which every commit
- * touches. The counters themselves are written by the projection inside `commit` (apply.ts).
+ * touches. The counters themselves are written by the analytics projector inside the commit (runtime/commit.ts).
  */
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const summary = createAnalyticsSummary({ database: deps.database, breakers: deps.breakers });

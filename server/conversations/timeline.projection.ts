@@ -1,5 +1,5 @@
 import type { InboxEvent } from '../../shared/inbox.events';
-import type { InboxRow } from '../runtime/apply';
+import type { InboxRow } from '../runtime/conversation.types';
 import { uuidFromName } from '../runtime/ids';
 import type { BatchSink, Projector } from '../runtime/projector';
 

@@ -4,7 +4,7 @@ import type { Message } from '../../shared/conversations.schema';
 import { feedEntrySchema, type FeedEntry } from '../../shared/realtime.events';
 import { loadConversationItems } from '../conversations/conversation-items.pg';
 import type { Database } from '../persistence/db';
-import type { Committed } from '../runtime/apply';
+import type { Committed } from '../runtime/conversation.types';
 import type { MessageStatusChange } from '../runtime/outbound';
 import type { MessagesQueued, RuntimeEvents } from '../runtime/runtime';
 import { appendFeed, type UnsequencedEntry } from './feed.pg';

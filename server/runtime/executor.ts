@@ -3,18 +3,11 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../persistence/db';
 import type { Projector } from './projector';
 import { isTransientDbError } from '../persistence/pg-errors';
-import {
-  chargeAttempt,
-  commit,
-  FencedError,
-  loadConversation,
-  loadPending,
-  plan,
-  VersionConflictError,
-  type Committed,
-  type ConversationDefaults,
-  type LoadedConversation,
-} from './apply';
+import { commit, FencedError, VersionConflictError } from './commit';
+import { loadConversation, loadPending } from './conversation-store.pg';
+import type { Committed, ConversationDefaults, LoadedConversation } from './conversation.types';
+import { plan } from './plan';
+import { chargeAttempt } from './poison.pg';
 
 export interface ExecutorOptions {
   database: Database;

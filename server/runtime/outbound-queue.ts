@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Tx } from '../persistence/db';
 import type { Pipeline } from '../persistence/pipeline';
-import type { CreatedMessage } from './apply';
+import type { CreatedMessage } from './conversation.types';
 import { OUTBOUND_QUEUE } from './effects';
 import { uuidFromName } from './ids';
 

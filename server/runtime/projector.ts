@@ -1,5 +1,5 @@
 import type { Pipeline } from '../persistence/pipeline';
-import type { CreatedMessage, LoadedConversation, PlannedEvent } from './apply';
+import type { CreatedMessage, LoadedConversation, PlannedEvent } from './conversation.types';
 
 export interface StatusChange {
   messageId: string;

@@ -4,23 +4,17 @@ import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../persistence/db';
 import type { Config } from '../config';
 import type { Fabric } from '../ports';
-import type { Committed, CreatedMessage } from './apply';
-import {
-  EFFECT_QUEUES,
-  OUTBOUND_QUEUE,
-  type EffectHandler,
-  type EffectJob,
-  type EffectQueue,
-  type EffectResult,
-  type OutboundSender,
-} from './effects';
+import type { Committed, CreatedMessage } from './conversation.types';
+import type { EffectHandler, EffectQueue, OutboundSender } from './effects';
 import { createBackgroundJobs, type BackgroundJobs } from './background-jobs';
 import { ensureBossFetchIndex } from './boss-fetch-index';
 import { createExecutor } from './executor';
 import { createLeaseManager } from './leases';
-import { drainOutbound, type MessageStatusChange } from './outbound';
+import type { MessageStatusChange } from './outbound';
 import { queueOutboundMessage, type OutboundInput } from './outbound-queue';
-import { createInbox, type Inbox, type InboxInput, type InboxRef } from './inbox';
+import { startEffectWorkers } from './effect-workers';
+import { waitForOutcome } from './outcomes';
+import { createInbox, type Inbox, type InboxRef } from './inbox';
 import type { Projector } from './projector';
 
 export interface RuntimeOptions {
@@ -92,9 +86,11 @@ export interface Runtime {
 }
 
 /**
- * The actor host of one node (docs/architecture.md, "One inbound message, end to end", steps 3–7):
- * inbox, shard leases with fencing, hints through the fabric with a sweep behind them,
- * per-conversation mailboxes, effect jobs on pg-boss and durable timers.
+ * The actor host of one node (docs/architecture.md, "One inbound message, end to end", steps 3–7),
+ * as a facade over its parts: the inbox entrance (`inbox.ts`), shard leases with fencing
+ * (`leases.ts`), mailboxes and batches (`executor.ts`, which plans with `plan.ts` and commits with
+ * `commit.ts`), hints through the fabric with a sweep and due timers behind them (here), the job
+ * workers (`effect-workers.ts`) and command outcomes (`outcomes.ts`).
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { database, fabric, log, nodeId } = options;
@@ -202,129 +198,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     );
   }
 
-  async function runEffect(queue: string, job: PgBoss.Job<EffectJob>): Promise<void> {
-    const handler = handlers.get(queue);
-    if (!handler) return;
-    const results = await handler(job.data);
-    const list = (Array.isArray(results) ? results : results ? [results] : []) as EffectResult[];
-    if (list.length === 0) return;
-    await database.transaction((tx) =>
-      inbox.append(
-        tx,
-        list.map((r, i) => {
-          const { type, ...payload } = r.event;
-          // The event's type and payload stay paired (TypeScript cannot follow the rest split);
-          // its source is checked by the entrance.
-          return {
-            businessId: job.data.businessId,
-            conversationId: job.data.conversationId,
-            source: r.source,
-            sourceEventId:
-              r.sourceEventId ??
-              (list.length === 1 ? job.data.effectId : `${job.data.effectId}#${i}`),
-            type,
-            payload,
-          } as InboxInput;
-        }),
-      ),
-    );
-  }
-
-  /**
-   * Queue creation is DDL (a partition per queue): nodes booting together can deadlock on it,
-   * so skip queues that exist and retry the loser of a race.
-   */
-  async function ensureQueue(name: string, policy: 'standard' | 'stately'): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (await boss.getQueue(name)) return;
-        await boss.createQueue(name, { name, policy });
-        return;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
-      }
-    }
-  }
-
-  /**
-   * `workers` workers for the queue on this node, each one job at a time. pg-boss 10 waits out
-   * the polling interval after every fetch, even one that found a job, which capped a queue at
-   * 2 jobs/s per node (bot replies lagged minutes behind the inbox under load: bench/REPORT.md,
-   * ingest). So after a job is done its worker is told to fetch again at once; an empty fetch
-   * falls back to polling, and a failed job (no notify) waits the interval before the next try.
-   *
-   * Only the AI-reply queue gets several workers: its jobs wait seconds on an LLM, and a
-   * customer waits on them. Every worker polls while idle, so one per quiet queue keeps an idle
-   * node's load on PostgreSQL small. The outbound queue must keep one: it is stately, keyed by
-   * conversation, and a second local worker would mostly fetch a conversation's next wake while
-   * its drain is still active, which pg-boss refuses with a unique-index error.
-   */
-  async function workEagerly<T extends object>(
-    queue: string,
-    workers: number,
-    handler: (job: PgBoss.Job<T>) => Promise<void>,
-  ): Promise<void> {
-    for (let i = 0; i < workers; i++) {
-      let workerId = '';
-      workerId = await boss.work<T>(
-        queue,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
-          if (!job) return;
-          await handler(job);
-          if (workerId) boss.notifyWorker(workerId);
-        },
-      );
-    }
-  }
-
-  async function startWorkers(): Promise<void> {
-    for (const queue of Object.values(EFFECT_QUEUES)) await ensureQueue(queue, 'standard');
-    await ensureQueue(OUTBOUND_QUEUE, 'stately');
-    for (const [queue, { policy, handler }] of background.queues) {
-      await ensureQueue(queue, 'standard');
-      await workEagerly<object>(queue, policy.workers ?? 1, (job) => handler(job.data));
-    }
-    for (const queue of handlers.keys()) {
-      const workers =
-        queue === EFFECT_QUEUES.requestAiReply ? options.settings.aiReplyConcurrency : 1;
-      await workEagerly<EffectJob>(queue, workers, (job) => runEffect(queue, job));
-    }
-    await workEagerly<{ businessId: string; conversationId: string }>(
-      OUTBOUND_QUEUE,
-      1,
-      async (job) => {
-        const changes = await drainOutbound(database, sender, job.data.conversationId);
-        for (const c of changes) events.emit('messageStatus', c);
-        const failed = changes.filter((c) => c.status === 'failed');
-        if (failed.length > 0) {
-          // Into the conversation's history, so the inbox shows why (keyed: a retry adds nothing).
-          await database.transaction((tx) =>
-            inbox.append(
-              tx,
-              failed.map((c) => ({
-                businessId: c.businessId,
-                conversationId: c.conversationId,
-                source: 'system' as const,
-                sourceEventId: `send-failed:${c.messageId}`,
-                type: 'message.failed' as const,
-                payload: { messageId: c.messageId, errorCode: c.errorCode },
-              })),
-            ),
-          );
-        }
-      },
-    );
-  }
-
   return {
     events,
     jobs: background.jobs,
     async start() {
       await boss.start();
       await ensureBossFetchIndex(database.sql);
-      await startWorkers();
+      await startEffectWorkers({
+        boss,
+        database,
+        inbox,
+        handlers,
+        sender,
+        background,
+        aiReplyConcurrency: options.settings.aiReplyConcurrency,
+        onStatus: (change) => events.emit('messageStatus', change),
+      });
       await leases.start();
       hintSub = await fabric.hints.subscribe(
         () => leases.owned(),
@@ -362,42 +251,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         return created;
       },
     },
-    async waitForOutcome(inboxId, timeoutMs = 10_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const rows = await database.sql.query<{
-          processed: boolean;
-          dead_letter: boolean;
-          outcome: { accepted: boolean; version: number } | null;
-        }>(
-          `select processed_at is not null as processed, dead_letter, outcome from inbox where id = $1`,
-          [inboxId],
-        );
-        const row = rows[0];
-        if (row?.dead_letter) return { accepted: false, version: 0, deadLetter: true };
-        if (row?.processed) {
-          return {
-            accepted: row.outcome?.accepted ?? true,
-            version: row.outcome?.version ?? 0,
-            deadLetter: false,
-          };
-        }
-        if (Date.now() > until)
-          throw new Error(`inbox event ${inboxId} was not applied within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 50);
-          function done() {
-            clearTimeout(timer);
-            events.off('committed', onCommit);
-            resolve();
-          }
-          function onCommit(change: Committed) {
-            if (change.events.some((e) => e.inboxId === inboxId)) done();
-          }
-          events.on('committed', onCommit);
-        });
-      }
-    },
+    waitForOutcome: (inboxId, timeoutMs) => waitForOutcome(database, events, inboxId, timeoutMs),
     handle(queue, handler) {
       if (started) throw new Error('register effect handlers before the runtime starts');
       handlers.set(queue, handler);

@@ -2,14 +2,10 @@ import { beforeAll, expect, it } from 'vitest';
 import PgBoss from 'pg-boss';
 import type { RunningNode } from '../../server/main';
 import type { Database } from '../../server/persistence/db';
-import {
-  commit,
-  FencedError,
-  loadConversation,
-  plan,
-  VersionConflictError,
-  type InboxRow,
-} from '../../server/runtime/apply';
+import { commit, FencedError, VersionConflictError } from '../../server/runtime/commit';
+import { loadConversation } from '../../server/runtime/conversation-store.pg';
+import type { InboxRow } from '../../server/runtime/conversation.types';
+import { plan } from '../../server/runtime/plan';
 import { jobsOf } from '../helpers/probe';
 import { type SeededConversation, given } from '../helpers/seed';
 import { describeModes } from '../helpers/modes';

@@ -1,21 +1,14 @@
 import type PgBoss from 'pg-boss';
-import {
-  startConversation,
-  statePath,
-  stepConversation,
-  topLevelOf,
-  type PersistedConversation,
-  type StepResult,
-} from '../../actors';
-import {
-  AGENT_COMMANDS,
-  conversationEventSchema,
-  type ConversationEvent,
-} from '../../shared/conversation.events';
-import { inboxEventSchema, type InboxEvent } from '../../shared/inbox.events';
-import type { Channel, ConversationState } from '../../shared/domain';
+import { statePath, topLevelOf, type PersistedConversation, type StepResult } from '../../actors';
+import { AGENT_COMMANDS } from '../../shared/conversation.events';
 import type { Database, Tx } from '../persistence/db';
 import { Pipeline } from '../persistence/pipeline';
+import type {
+  Committed,
+  CreatedMessage,
+  LoadedConversation,
+  PlannedEvent,
+} from './conversation.types';
 import { EFFECT_QUEUES } from './effects';
 import { uuidFromName } from './ids';
 import { DEFAULT_JOB_RETRY, queueOutboundInPipeline } from './outbound-queue';
@@ -27,62 +20,6 @@ import {
   type StatusChange,
 } from './projector';
 import { renderTemplate } from './templates';
-
-/** A conversation as the host keeps it between events (the LRU cache holds these). */
-export interface LoadedConversation {
-  id: string;
-  businessId: string;
-  channel: Channel;
-  shard: number;
-  contactId: string;
-  snapshot: PersistedConversation;
-  version: number;
-  armedTimers: Record<string, number>;
-  /**
-   * `conversations.facts` (analytics) as of `version`. Only a commit writes them, under the
-   * same version check as the snapshot, so the cached copy is the stored one.
-   */
-  facts: unknown;
-}
-
-export interface InboxRow {
-  id: number;
-  source: string;
-  sourceEventId: string;
-  type: string;
-  payload: Record<string, unknown>;
-  receivedAt: number;
-}
-
-export interface AppliedEvent {
-  inboxId: number;
-  type: string;
-  version: number;
-  /** False when the machine ignored it (a refused agent command is a conflict). */
-  accepted: boolean;
-}
-
-export interface CreatedMessage {
-  id: string;
-  direction: 'in' | 'out';
-  author: 'customer' | 'bot' | 'agent' | 'system';
-  text: string;
-  status: string;
-}
-
-export interface Committed {
-  businessId: string;
-  conversationId: string;
-  state: ConversationState;
-  path: string;
-  assigneeId: string | null;
-  version: number;
-  previousVersion: number;
-  events: AppliedEvent[];
-  messages: CreatedMessage[];
-  /** Delivery statuses of outbound messages that changed (receipts from the channel). */
-  statuses: StatusChange[];
-}
 
 export class FencedError extends Error {
   constructor(readonly shard: number) {
@@ -99,155 +36,6 @@ export class VersionConflictError extends Error {
 }
 
 const COMMANDS = new Set<string>(AGENT_COMMANDS);
-
-export interface ConversationDefaults {
-  checkoutTtlMs: number;
-  handoffWaitMs: number;
-}
-
-export async function loadConversation(
-  database: Database,
-  id: string,
-  defaults: ConversationDefaults,
-): Promise<LoadedConversation | null> {
-  const rows = await database.sql.query<{
-    id: string;
-    business_id: string;
-    channel: Channel;
-    shard: number;
-    contact_id: string;
-    snapshot: PersistedConversation | null;
-    version: number;
-    armed_timers: Record<string, number>;
-    facts: unknown;
-  }>(
-    `select id, business_id, channel, shard, contact_id, snapshot, version::int as version, armed_timers, facts
-       from conversations where id = $1`,
-    [id],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    id: row.id,
-    businessId: row.business_id,
-    channel: row.channel,
-    shard: row.shard,
-    contactId: row.contact_id,
-    snapshot:
-      row.snapshot ??
-      startConversation({
-        conversationId: row.id,
-        businessId: row.business_id,
-        channel: row.channel,
-        ...defaults,
-      }).snapshot,
-    version: row.version,
-    armedTimers: row.armed_timers ?? {},
-    facts: row.facts ?? {},
-  };
-}
-
-export async function loadPending(
-  database: Database,
-  conversationId: string,
-  limit: number,
-): Promise<InboxRow[]> {
-  const rows = await database.sql.query<{
-    id: number;
-    source: string;
-    source_event_id: string;
-    type: string;
-    payload: Record<string, unknown>;
-    received_ms: number;
-  }>(
-    `select id::float8 as id, source, source_event_id, type, payload,
-            (extract(epoch from received_at) * 1000)::float8 as received_ms
-       from inbox
-      where conversation_id = $1 and processed_at is null and not dead_letter
-      order by id limit $2`,
-    [conversationId, limit],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    source: r.source,
-    sourceEventId: r.source_event_id,
-    type: r.type,
-    payload: r.payload ?? {},
-    receivedAt: Math.round(Number(r.received_ms)),
-  }));
-}
-
-export interface PlannedEvent {
-  row: InboxRow;
-  /**
-   * The row parsed once, for the machine and the projectors; null for a timer row (its type is
-   * the machine's own delayed event) or a row that does not parse (it is logged and skipped).
-   */
-  event: InboxEvent | null;
-  version: number;
-  fromPath: string;
-  result: StepResult | null;
-}
-
-/**
- * Runs the pure machine over the pending events, in inbox order. Throws for an event the
- * machine cannot take (the caller charges it as a poison attempt).
- */
-export function plan(
-  conversation: LoadedConversation,
-  rows: InboxRow[],
-): { planned: PlannedEvent[]; next: LoadedConversation } {
-  let snapshot = conversation.snapshot;
-  let version = conversation.version;
-  const armedTimers = { ...conversation.armedTimers };
-  const planned: PlannedEvent[] = [];
-  let path = pathOf(snapshot);
-  for (const row of rows) {
-    version += 1;
-    const event = row.source === 'timer' ? null : parseInboxEvent(row);
-    const input = machineInput(row, event, armedTimers);
-    const result = input ? stepConversation(snapshot, input) : null;
-    if (result) {
-      for (const id of result.cancelTimers) delete armedTimers[id];
-      for (const t of result.armTimers) armedTimers[t.id] = version;
-      snapshot = result.snapshot;
-    }
-    planned.push({ row, event, version, fromPath: path, result });
-    if (result) path = result.path;
-  }
-  return { planned, next: { ...conversation, snapshot, version, armedTimers } };
-}
-
-/** The row as the typed event it stores; null when it does not parse. */
-function parseInboxEvent(row: InboxRow): InboxEvent | null {
-  const parsed = inboxEventSchema.safeParse({
-    ...row.payload,
-    type: row.type,
-    eventId: String(row.id),
-    at: row.receivedAt,
-  });
-  return parsed.success ? parsed.data : null;
-}
-
-/**
- * What the machine is given for a row, or null for rows it does not take: a timer that was
- * cancelled or re-armed since it fired, or a projection-only event (message status…).
- */
-function machineInput(
-  row: InboxRow,
-  event: InboxEvent | null,
-  armedTimers: Record<string, number>,
-): ConversationEvent | { type: string } | null {
-  if (row.source === 'timer') {
-    const timerId = String(row.payload.timerId ?? '');
-    return armedTimers[timerId] === Number(row.payload.armedVersion) ? { type: row.type } : null;
-  }
-  return event && MACHINE_EVENTS.has(event.type) ? (event as ConversationEvent) : null;
-}
-
-const MACHINE_EVENTS = new Set<string>(
-  conversationEventSchema.options.map((o) => o.shape.type.value),
-);
 
 const pathOf = (snapshot: PersistedConversation) => statePath(snapshot.value);
 
@@ -495,30 +283,4 @@ function writeResult(batch: BatchWrite, p: PlannedEvent, result: StepResult): vo
       ),
     );
   }
-}
-
-/** Poison handling: one more failed attempt; dead-letters the row after `maxAttempts`. */
-export async function chargeAttempt(
-  database: Database,
-  inboxId: number,
-  conversationId: string,
-  error: string,
-  maxAttempts: number,
-): Promise<boolean> {
-  // One transaction: whoever sees the event dead-lettered also sees the conversation flagged.
-  return database.transaction(async (tx) => {
-    const rows = await tx.sql.query<{ dead_letter: boolean }>(
-      `update inbox set attempts = attempts + 1, last_error = left($2, 1000), dead_letter = attempts + 1 >= $3
-        where id = $1 returning dead_letter`,
-      [inboxId, error, maxAttempts],
-    );
-    const dead = rows[0]?.dead_letter ?? false;
-    if (dead) {
-      await tx.sql.query(
-        `update conversations set needs_attention = true, updated_at = now() where id = $1`,
-        [conversationId],
-      );
-    }
-    return dead;
-  });
 }
