@@ -10,17 +10,20 @@ import { collectBody } from './body';
 import { createClientIpResolver } from './client-ip';
 import { parseBody, parseQuery } from './parse';
 import { replyProblem } from './reply-check';
-import type {
-  Authenticator,
-  AuthContext,
-  BodySpec,
-  HttpMethod,
-  Reply,
-  RequestContext,
-  Route,
-} from './route';
+import type { Authenticator, HttpMethod, Reply, RequestContext, Route } from './route';
 import { createRouter } from './router';
-import { isScannerPath } from './scanner-paths';
+import {
+  authenticateGuard,
+  bodyLimitGuard,
+  bodyLimitOf,
+  contentTypeGuard,
+  matchGuard,
+  rateLimited,
+  rateLimitGuard,
+  scannerGuard,
+  signedRefusalGuard,
+  type Refusal,
+} from './guards';
 import { securityHeaders } from './security-headers';
 import type { StaticFiles } from './static-files';
 
@@ -54,6 +57,17 @@ export interface HttpApp {
   readonly inFlight: number;
 }
 
+/** What the core read of a request inside the uWS callback (`req` is gone after it). */
+interface Incoming {
+  readonly ex: Exchange;
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: Map<string, string>;
+  readonly ip: string;
+  readonly requestId: string;
+}
+
 /** One request/response pair; uWS forbids touching `res` after abort or end. */
 interface Exchange {
   readonly res: HttpResponse;
@@ -75,9 +89,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let inFlight = 0;
   let draining = false;
   const idleWaiters = new Set<() => void>();
-
-  const limitOf = (spec: BodySpec) =>
-    spec.limit === 'upload' ? options.uploadLimitBytes : options.bodyLimitBytes;
 
   function send(
     ex: Exchange,
@@ -123,40 +134,28 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     send(ex, err.status, headers, JSON.stringify(toErrorBody(err)), close);
   }
 
+  /** Guards 5 and 6 (they may wait), then the body, the handler and the reply check. */
   async function handle(
-    ex: Exchange,
-    method: HttpMethod,
-    path: string,
-    rawQuery: string,
-    headers: Map<string, string>,
-    ip: string,
-    requestId: string,
+    req: Incoming,
     route: Route,
     params: Record<string, string>,
     body: Promise<Buffer> | null,
   ): Promise<number> {
-    const reqLog = log.child({ requestId });
-    const mode = route.rateLimit ?? 'ip';
-    if (mode === 'ip') {
-      const verdict = await options.ipLimiter.hit(ip);
-      if (!verdict.allowed) throw rateLimitError(verdict.retryAfterMs);
-    }
-    // Before the body: an anonymous caller learns nothing from validation errors.
-    let auth: AuthContext | undefined;
-    if (route.access !== 'public') {
-      auth = await options.authenticator.authenticate(bearerToken(headers), route.access);
-    }
+    const reqLog = log.child({ requestId: req.requestId });
+    const limited = await rateLimitGuard(options.ipLimiter, route, req.ip);
+    if (limited) throw counted(limited.error);
+    const auth = await authenticateGuard(options.authenticator, route, req.headers);
     const raw = body ? await body : Buffer.alloc(0);
     const ctx: RequestContext = {
-      method,
-      path,
+      method: req.method as HttpMethod,
+      path: req.path,
       route: route.path,
       params,
-      query: parseQuery(route.query, rawQuery),
+      query: parseQuery(route.query, req.rawQuery),
       body: route.body ? parseBody(route.body, raw) : undefined,
-      headers,
-      ip,
-      requestId,
+      headers: req.headers,
+      ip: req.ip,
+      requestId: req.requestId,
       log: auth ? reqLog.child({ userId: auth.userId, businessId: auth.businessId }) : reqLog,
       auth,
     };
@@ -172,24 +171,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           throw new AppError('internal');
         }
       }
-      if (!ex.aborted) sendReply(ex, reply, requestId);
+      if (!req.ex.aborted) sendReply(req.ex, reply, req.requestId);
       return reply.status ?? 200;
     } catch (err) {
-      // A failed signature counts against the limit even on signed routes (docs/api.md,
-      // "Conventions").
-      if (mode === 'signed' && err instanceof AppError && err.code === 'unauthorized') {
-        const verdict = await options.ipLimiter.hit(ip);
-        if (!verdict.allowed) throw rateLimitError(verdict.retryAfterMs);
-      }
-      throw err;
+      const refused = await signedRefusalGuard(options.ipLimiter, route, req.ip, err);
+      throw refused ? counted(refused.error) : err;
     }
   }
 
-  function rateLimitError(retryAfterMs: number) {
-    metrics.rateLimited.inc();
-    return new AppError('rate_limited', {
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
-    });
+  /** A refusal as sent; rate limiting is counted in the metrics. */
+  function counted(error: AppError): AppError {
+    if (error.code === 'rate_limited') metrics.rateLimited.inc();
+    return error;
   }
 
   function finish(
@@ -222,14 +215,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     if (inFlight === 0) for (const wake of idleWaiters) wake();
   }
 
-  app.any('/*', (res: HttpResponse, req: HttpRequest) => {
-    // Everything from `req` must be read now: it is stack-allocated and gone after this callback.
+  app.any('/*', (res: HttpResponse, uwsReq: HttpRequest) => {
+    // Everything from `uwsReq` must be read now: it is stack-allocated and gone after this callback.
     const started = performance.now();
-    const method = req.getMethod().toUpperCase();
-    const path = req.getUrl();
-    const rawQuery = req.getQuery() ?? '';
+    const method = uwsReq.getMethod().toUpperCase();
+    const path = uwsReq.getUrl();
+    const rawQuery = uwsReq.getQuery() ?? '';
     const headers = new Map<string, string>();
-    req.forEach((k, v) => headers.set(k, v));
+    uwsReq.forEach((k, v) => headers.set(k, v));
     const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
     const ip = clientIp(peer, headers.get('x-forwarded-for'));
     const requestId = pickRequestId(headers.get('x-request-id'));
@@ -241,80 +234,48 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     });
     inFlight++;
 
+    const req: Incoming = { ex, method, path, rawQuery, headers, ip, requestId };
     let routeLabel = 'unmatched';
-    const fail = (err: AppError, close = false) => {
-      sendError(ex, err, requestId, close);
-      finish(ex, method, routeLabel, err.status, started, requestId, ip);
+    const fail = (refusal: Refusal) => {
+      sendError(ex, counted(refusal.error), requestId, refusal.close);
+      finish(ex, method, routeLabel, refusal.error.status, started, requestId, ip);
     };
+    // Misses count against the limit too, or probing for routes would be free.
+    const miss = (refusal: Refusal) =>
+      options.ipLimiter.hit(ip).then(
+        (verdict) => fail(verdict.allowed ? refusal : { error: rateLimited(verdict.retryAfterMs) }),
+        () => fail(refusal),
+      );
 
-    if (isScannerPath(path)) {
+    const scanner = scannerGuard(path);
+    if (scanner) {
       metrics.scannerBlocked.inc();
       routeLabel = 'scanner';
-      return fail(new AppError('not_found'), true);
+      return fail(scanner);
     }
     const match = METHODS.has(method)
       ? router.match(method, path)
       : ({ kind: 'not_found' } as const);
-    // Misses count against the limit too, or probing for routes would be free.
-    const miss = (err: AppError) =>
-      options.ipLimiter.hit(ip).then(
-        (verdict) => fail(verdict.allowed ? err : rateLimitError(verdict.retryAfterMs)),
-        () => fail(err),
-      );
     if (match.kind === 'not_found' && method === 'GET' && options.staticFiles) {
-      // The web app's files and client-side routes are not counted, as nginx serves them
-      // without asking a node in the full deployment; everything else it declines is a miss.
-      options.staticFiles.serve(path, headers).then(
-        (reply) => {
-          if (!reply) return miss(new AppError('not_found'));
-          routeLabel = 'static';
-          sendReply(ex, reply, requestId);
-          finish(ex, method, routeLabel, reply.status ?? 200, started, requestId, ip);
-        },
-        (err: unknown) => {
-          log.error({ event: 'http.static_failed', requestId, err }, 'static file failed');
-          fail(toAppError(err));
-        },
-      );
+      serveStatic(req, started, (label) => (routeLabel = label), miss, fail);
       return;
     }
     if (match.kind !== 'found') {
-      const err =
-        match.kind === 'bad_path'
-          ? new AppError('bad_request', { message: 'The URL is not valid.' })
-          : match.kind === 'method_not_allowed'
-            ? new AppError('method_not_allowed', { headers: { allow: match.allow.join(', ') } })
-            : new AppError('not_found');
-      void miss(err);
+      void miss(matchGuard(match)!);
       return;
     }
     const { route, params } = match;
     routeLabel = route.path;
 
     // Cheap refusals before a single body byte is buffered.
-    let body: Promise<Buffer> | null = null;
-    if (route.body) {
-      const limit = limitOf(route.body);
-      const declared = Number(headers.get('content-length') ?? '0');
-      if (declared > limit) return fail(new AppError('payload_too_large'), true);
-      const typeError = checkContentType(route.body, headers.get('content-type'));
-      if (typeError) return fail(typeError);
-      // onData must be attached synchronously, or uWS drops the chunks that arrive meanwhile.
-      body = collectBody(res, limit, (cb) => (ex.onAbort = cb));
-    }
+    const early = bodyLimitGuard(route, headers, options) ?? contentTypeGuard(route, headers);
+    if (early) return fail(early);
+    // onData must be attached synchronously, or uWS drops the chunks that arrive meanwhile.
+    const body = route.body
+      ? collectBody(res, bodyLimitOf(route.body, options), (cb) => (ex.onAbort = cb))
+      : null;
 
-    handle(
-      ex,
-      method as HttpMethod,
-      path,
-      rawQuery,
-      headers,
-      ip,
-      requestId,
-      route,
-      params,
-      body,
-    ).then(
+    handle(req, route, params, body).then(
       (status) => finish(ex, method, routeLabel, status, started, requestId, ip),
       (err: unknown) => {
         const appErr = toAppError(err);
@@ -322,10 +283,38 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           log.error({ event: 'http.error', requestId, route: routeLabel, err }, 'request failed');
         }
         // A body cut off at the cap is still streaming in; closing is the only way to stop it.
-        fail(appErr, appErr.code === 'payload_too_large');
+        fail({ error: appErr, close: appErr.code === 'payload_too_large' });
       },
     );
   });
+
+  /**
+   * The web app's files and client-side routes are not counted, as nginx serves them without
+   * asking a node in the full deployment; everything else it declines is a miss.
+   */
+  function serveStatic(
+    req: Incoming,
+    started: number,
+    label: (routeLabel: string) => void,
+    miss: (refusal: Refusal) => Promise<void>,
+    fail: (refusal: Refusal) => void,
+  ) {
+    options.staticFiles!.serve(req.path, req.headers).then(
+      (reply) => {
+        if (!reply) return miss({ error: new AppError('not_found') });
+        label('static');
+        sendReply(req.ex, reply, req.requestId);
+        finish(req.ex, req.method, 'static', reply.status ?? 200, started, req.requestId, req.ip);
+      },
+      (err: unknown) => {
+        log.error(
+          { event: 'http.static_failed', requestId: req.requestId, err },
+          'static file failed',
+        );
+        fail({ error: toAppError(err) });
+      },
+    );
+  }
 
   return {
     app,
@@ -364,24 +353,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 }
 
-/** `Authorization: Bearer <token>`; anything else counts as no token. */
-function bearerToken(headers: ReadonlyMap<string, string>): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
-  return match?.[1];
-}
-
 /** Echo a sane incoming ID (a proxy's), else mint one. */
 function pickRequestId(incoming: string | undefined): string {
   return incoming && /^[A-Za-z0-9._:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-}
-
-function checkContentType(spec: BodySpec, header: string | undefined): AppError | null {
-  const type = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const accepted = spec.kind === 'json' ? ['application/json'] : spec.contentTypes;
-  if (accepted.includes(type)) return null;
-  // No header and no body (e.g. a POST action without payload) is fine for JSON routes.
-  if (type === '' && spec.kind === 'json') return null;
-  return new AppError('unsupported_media_type', {
-    message: `Send the body as ${accepted.join(' or ')}.`,
-  });
 }
