@@ -28,91 +28,12 @@ export interface EncryptionKey {
   key: Buffer;
 }
 
-export interface Config {
-  mode: 'development' | 'production';
-  nodeId: string;
-  host: string;
-  port: number;
-  publicUrl: string | undefined;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  dataDir: string;
-  database:
-    { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
-  redis: { url: string; prefix: string } | null;
-  secrets: {
-    jwtSecret: string;
-    /** Verify-only JWT secrets from before a rotation. */
-    jwtPreviousSecrets: string[];
-    /** The first key encrypts; every key decrypts (rotation). */
-    encryptionKeys: EncryptionKey[];
-    metaAppSecret: string;
-    metaVerifyToken: string;
-  };
-  meta: {
-    graphUrl: string | undefined;
-    /** Unset: data deletion cannot match Messenger IDs and says so on its status page. */
-    appId: string | undefined;
-  };
-  auth: {
-    bcryptCost: number;
-    loginAttemptsPerAccount: number;
-    loginAttemptsPerIp: number;
-    signupsPerIpPerHour: number;
-  };
-  ai: {
-    openai: { apiKey: string | undefined; baseUrl: string | undefined };
-    anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
-    groq: { apiKey: string | undefined; baseUrl: string | undefined };
-    timeoutMs: number;
-    breaker: { failures: number; cooldownMs: number };
-    /** The models a business may choose per provider, and the prices calls are metered at. */
-    models: ModelAllowList;
-    /** Per business and calendar month (UTC), in US cents; a business may only set a lower one. */
-    monthlyBudgetCents: number;
-  };
-  payments: {
-    stripeApiUrl: string | undefined;
-    paystackApiUrl: string;
-    flutterwaveApiUrl: string;
-    reconcileAfterMs: number;
-    reconcileIntervalMs: number;
-    reconcileMaxAgeMs: number;
-  };
-  /** Owner notifications by email; null when SMTP_URL is not set. */
-  smtp: { url: string; from: string; timeoutMs: number } | null;
-  email: { retryLimit: number; retryDelaySeconds: number };
-  http: {
-    trustedProxies: string[];
-    rateLimitPerMinute: number;
-    bodyLimitBytes: number;
-    uploadLimitBytes: number;
-    /**
-     * Every JSON reply is parsed with its route's response schema, and a mismatch is a 500:
-     * on everywhere but production, so each test is also a contract test.
-     */
-    checkReplies: boolean;
-  };
-  shutdownTimeoutMs: number;
-  runtime: {
-    leaseTtlMs: number;
-    leaseTickMs: number;
-    checkoutTtlMs: number;
-    handoffWaitMs: number;
-    aiReplyConcurrency: number;
-  };
-  realtime: {
-    feedRetentionMs: number;
-    feedKeepMin: number;
-    feedPruneIntervalMs: number;
-    resyncLimit: number;
-    maxBackpressure: number;
-    presenceTtlMs: number;
-  };
-  demo: boolean;
-  demoRate: number;
-  /** Where the built SPA lives; the node serves it when `index.html` is there. */
-  client: { distDir: string };
-}
+/**
+ * The parsed configuration, grouped by concern. Its type is derived from `shapeConfig`, which
+ * reads only the env schema's output: every default lives in `env.schema.ts` (and the
+ * generated docs/configuration.md), none here.
+ */
+export type Config = ReturnType<typeof shapeConfig>;
 
 const DEMO_CHECKOUT_TTL_MS = 3 * 60 * 1000;
 
@@ -181,25 +102,60 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const demoDefault = mode === 'development' && embedded;
   const demo = e.DEMO === undefined ? demoDefault : e.DEMO === '1' || e.DEMO === 'true';
 
-  const config: Config = {
-    mode,
+  return deepFreeze(
+    shapeConfig(e, {
+      mode,
+      dataDir,
+      demo,
+      secrets: { jwtSecret, jwtPreviousSecrets, encryptionKeys, metaAppSecret, metaVerifyToken },
+      trustedProxies,
+      aiModels,
+    }),
+  );
+}
+
+interface Derived {
+  mode: 'development' | 'production';
+  dataDir: string;
+  demo: boolean;
+  secrets: {
+    jwtSecret: string;
+    /** Verify-only JWT secrets from before a rotation. */
+    jwtPreviousSecrets: string[];
+    /** The first key encrypts; every key decrypts (rotation). */
+    encryptionKeys: EncryptionKey[];
+    metaAppSecret: string;
+    metaVerifyToken: string;
+  };
+  trustedProxies: string[];
+  aiModels: ModelAllowList;
+}
+
+/** The schema's output, grouped by concern; the one place the Config type comes from. */
+function shapeConfig(e: z.output<typeof envSchema>, derived: Derived) {
+  return {
+    mode: derived.mode,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
-    dataDir,
+    dataDir: derived.dataDir,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : {
-          kind: 'pglite',
+          kind: 'pglite' as const,
           dataDir: e.PGLITE_DATA_DIR?.startsWith('memory://')
             ? e.PGLITE_DATA_DIR
-            : resolve(e.PGLITE_DATA_DIR ?? resolve(dataDir, 'pglite')),
+            : resolve(e.PGLITE_DATA_DIR ?? resolve(derived.dataDir, 'pglite')),
         },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
-    secrets: { jwtSecret, jwtPreviousSecrets, encryptionKeys, metaAppSecret, metaVerifyToken },
-    meta: { graphUrl: e.META_GRAPH_URL?.replace(/\/+$/, ''), appId: e.META_APP_ID },
+    secrets: derived.secrets,
+    meta: {
+      graphUrl: e.META_GRAPH_URL?.replace(/\/+$/, ''),
+      /** Unset: data deletion cannot match Messenger IDs and says so on its status page. */
+      appId: e.META_APP_ID,
+    },
     auth: {
       bcryptCost: e.BCRYPT_COST,
       loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
@@ -212,7 +168,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       groq: { apiKey: e.GROQ_API_KEY, baseUrl: e.GROQ_BASE_URL },
       timeoutMs: e.AI_TIMEOUT_MS,
       breaker: { failures: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
-      models: aiModels,
+      /** The models a business may choose per provider, and the prices calls are metered at. */
+      models: derived.aiModels,
+      /** Per business and calendar month (UTC), in US cents; a business may only set a lower one. */
       monthlyBudgetCents: e.AI_MONTHLY_BUDGET_CENTS,
     },
     payments: {
@@ -223,20 +181,23 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
       reconcileMaxAgeMs: e.RECONCILE_MAX_AGE_MS,
     },
+    /** Owner notifications by email; null when SMTP_URL is not set. */
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM, timeoutMs: e.SMTP_TIMEOUT_MS } : null,
     email: { retryLimit: e.EMAIL_RETRY_LIMIT, retryDelaySeconds: e.EMAIL_RETRY_DELAY_SECONDS },
     http: {
-      trustedProxies,
+      trustedProxies: derived.trustedProxies,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
-      checkReplies: mode !== 'production',
+      /** Parse each reply with its contract's schema; a mismatch is a 500 (not production). */
+      checkReplies: derived.mode !== 'production',
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     runtime: {
       leaseTtlMs: e.LEASE_TTL_MS,
       leaseTickMs: Math.min(e.LEASE_TICK_MS, Math.floor(e.LEASE_TTL_MS / 3)),
-      checkoutTtlMs: e.CHECKOUT_TTL_MS ?? (demo ? DEMO_CHECKOUT_TTL_MS : 24 * 60 * 60 * 1000),
+      checkoutTtlMs:
+        e.CHECKOUT_TTL_MS ?? (derived.demo ? DEMO_CHECKOUT_TTL_MS : 24 * 60 * 60 * 1000),
       handoffWaitMs: e.HANDOFF_WAIT_MS,
       aiReplyConcurrency: e.AI_REPLY_CONCURRENCY,
     },
@@ -248,11 +209,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       maxBackpressure: e.SOCKET_MAX_BACKPRESSURE,
       presenceTtlMs: e.PRESENCE_TTL_MS,
     },
-    demo,
+    demo: derived.demo,
     demoRate: e.DEMO_RATE,
+    /** Where the built SPA lives; the node serves it when `index.html` is there. */
     client: { distDir: resolve(e.CLIENT_DIST_DIR ?? DEFAULT_CLIENT_DIST_DIR) },
   };
-  return deepFreeze(config);
 }
 
 /** `id:base64-of-32-bytes`, comma-separated; the first one encrypts. */
