@@ -30,8 +30,9 @@ export interface EncryptionKey {
 
 /**
  * The parsed configuration, grouped by concern. Its type is derived from `shapeConfig`, which
- * reads only the env schema's output: every default lives in `env.schema.ts` (and the
- * generated docs/configuration.md), none here.
+ * reads the env schema's output: fixed defaults live in `env.schema.ts` only; what depends on
+ * other variables (the node id, the PGlite folder, the demo's checkout TTL) is derived here, and
+ * the schema's `unset` text says so in docs/configuration.md.
  */
 export type Config = ReturnType<typeof shapeConfig>;
 
