@@ -1,4 +1,4 @@
-import { aiAttemptSchema, type AiAttempt } from '../../shared/conversation.events';
+import type { AiAttempt } from '../../shared/conversation.events';
 import type { Projector } from '../runtime/projector';
 import { ANALYTICS_SLOTS } from './analytics.projection';
 
@@ -15,7 +15,6 @@ import { ANALYTICS_SLOTS } from './analytics.projection';
 const CALLED = new Set(['ok', 'unusable', 'failed']);
 const HOUR_MS = 3_600_000;
 export const LAST_FAILURE_PREFIX = 'ai.last_failure.';
-const attemptsSchema = aiAttemptSchema.array().max(16);
 
 /** Metric rows for one chain run; pure. */
 export function aiAttemptMetrics(attempts: readonly AiAttempt[], at: number) {
@@ -38,11 +37,10 @@ export function aiAttemptMetrics(attempts: readonly AiAttempt[], at: number) {
 
 export const aiHealthProjector: Projector = {
   name: 'ai-health',
-  event({ pipe, conversation }, { row }) {
-    if (row.type !== 'ai.replied' && row.type !== 'ai.failed') return;
-    const parsed = attemptsSchema.safeParse(row.payload.attempts ?? []);
-    if (!parsed.success) return;
-    const rows = aiAttemptMetrics(parsed.data, row.receivedAt);
+  event({ pipe, conversation }, { row, event }) {
+    // The row as `plan` parsed it: the attempts are already checked against the event schema.
+    if (event?.type !== 'ai.replied' && event?.type !== 'ai.failed') return;
+    const rows = aiAttemptMetrics(event.attempts ?? [], row.receivedAt);
     if (rows.length === 0) return;
     pipe.query(
       `insert into analytics_buckets (business_id, bucket, channel, metric, slot, value)
